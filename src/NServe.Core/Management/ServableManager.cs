@@ -1,0 +1,404 @@
+using Microsoft.Extensions.Logging;
+using NServe.Core.Errors;
+using NServe.Core.Servables;
+using NServe.Core.Sources;
+
+namespace NServe.Core.Management;
+
+/// <summary>
+/// Owns every loaded version of every model (TF Serving's AspiredVersionsManager). Sources tell it which
+/// versions they want; it loads them off the request path, publishes a version only once it is loaded,
+/// keeps the old version serving until a wanted one is available, and unloads a version once no request
+/// holds it. Requests resolve to a <see cref="ServableHandle"/> without taking a lock.
+/// </summary>
+public sealed class ServableManager : IAsyncDisposable
+{
+    private readonly IReadOnlyList<IServableLoader> _loaders;
+    private readonly ILogger<ServableManager> _logger;
+    private readonly SemaphoreSlim _loadSlots;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
+    private readonly List<Task> _pendingWork = [];
+    private volatile Dictionary<string, ModelEntry> _modelsSnapshot = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    public ServableManager(IEnumerable<IServableLoader> loaders, ManagerOptions options, ILogger<ServableManager> logger)
+    {
+        _loaders = loaders.ToList();
+        _logger = logger;
+        _loadSlots = new SemaphoreSlim(Math.Max(1, options.NumLoadThreads));
+    }
+
+    /// <summary>Names of every model the manager has been told about, in name order.</summary>
+    public IReadOnlyList<string> ModelNames => _modelsSnapshot.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Replaces the set of versions wanted for <paramref name="model"/>. New versions start loading; versions
+    /// no longer wanted are unloaded once a wanted version is available (or at once when none is wanted).
+    /// <paramref name="platform"/> names the loader to use; null picks the one whose files are present.
+    /// </summary>
+    public void SetAspiredVersions(string model, string? platform, IReadOnlyList<AspiredVersion> aspired)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_models.TryGetValue(model, out var entry))
+            {
+                entry = new ModelEntry(model);
+                _models.Add(model, entry);
+                _modelsSnapshot = new Dictionary<string, ModelEntry>(_models, StringComparer.Ordinal);
+            }
+
+            entry.Platform = platform;
+            var wanted = aspired.ToDictionary(a => a.Version);
+            foreach (var version in entry.Versions.Values)
+            {
+                version.Aspired = wanted.ContainsKey(version.Version);
+            }
+
+            foreach (var candidate in aspired)
+            {
+                if (entry.Versions.ContainsKey(candidate.Version))
+                {
+                    continue;
+                }
+
+                var version = new VersionEntry(candidate.Version, candidate.Path) { Aspired = true, State = ServableState.Start };
+                entry.Versions.Add(candidate.Version, version);
+                Track(LoadAsync(entry, version));
+            }
+
+            RetireUnwanted(entry);
+        }
+    }
+
+    /// <summary>Resolves a request to a loaded version; the caller disposes the handle when done.</summary>
+    public ServableHandle GetHandle(ServableRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            throw ServingException.InvalidArgument("ModelSpec has no name specified.");
+        }
+
+        if (!_modelsSnapshot.TryGetValue(request.Name, out var entry))
+        {
+            throw ServingException.NotFound($"Servable not found for request: {request}");
+        }
+
+        var effective = request;
+        if (request.Label is { } label)
+        {
+            if (!entry.Labels.TryGetValue(label, out var labelled))
+            {
+                throw ServingException.InvalidArgument($"Unrecognized servable version label: {label}");
+            }
+
+            effective = ServableRequest.Specific(request.Name, labelled);
+        }
+
+        // A version can be retired between reading the snapshot and acquiring it; read again then.
+        while (true)
+        {
+            var available = entry.Available;
+            LoadedServable? chosen = null;
+            if (effective.Version is { } wantedVersion)
+            {
+                foreach (var (version, loaded) in available)
+                {
+                    if (version == wantedVersion)
+                    {
+                        chosen = loaded;
+                        break;
+                    }
+                }
+            }
+            else if (available.Length > 0)
+            {
+                chosen = available[0].Loaded;
+            }
+
+            if (chosen is null)
+            {
+                throw ServingException.NotFound($"Servable not found for request: {effective}");
+            }
+
+            if (chosen.TryAcquire())
+            {
+                return new ServableHandle(chosen);
+            }
+
+            if (ReferenceEquals(available, entry.Available))
+            {
+                Thread.Yield();
+            }
+        }
+    }
+
+    /// <summary>Every version the manager knows of <paramref name="model"/>, highest first.</summary>
+    public IReadOnlyList<VersionStatus> GetVersionStatuses(string model)
+    {
+        lock (_gate)
+        {
+            if (!_models.TryGetValue(model, out var entry))
+            {
+                return [];
+            }
+
+            return entry.Versions.Values
+                .OrderByDescending(v => v.Version)
+                .Select(v => new VersionStatus(v.Version, v.State, v.ErrorCode, v.ErrorMessage))
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes when no load or unload is in progress (used to wait for the first loads).</summary>
+    public async Task WaitUntilIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task[] pending;
+            lock (_gate)
+            {
+                _pendingWork.RemoveAll(t => t.IsCompleted);
+                pending = [.. _pendingWork];
+            }
+
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<LoadedServable> retired = [];
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var entry in _models.Values)
+            {
+                foreach (var version in entry.Versions.Values)
+                {
+                    if (version.Loaded is { } loaded)
+                    {
+                        version.Loaded = null;
+                        version.State = ServableState.End;
+                        retired.Add(loaded);
+                    }
+                }
+
+                entry.Available = [];
+            }
+        }
+
+        try
+        {
+            await WaitUntilIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "A load was still failing at shutdown");
+        }
+
+        foreach (var loaded in retired)
+        {
+            loaded.Release();
+        }
+
+        await Task.WhenAll(retired.Select(r => r.Released)).ConfigureAwait(false);
+        _loadSlots.Dispose();
+    }
+
+    private void Track(Task work)
+    {
+        _pendingWork.RemoveAll(t => t.IsCompleted);
+        _pendingWork.Add(work);
+    }
+
+    private async Task LoadAsync(ModelEntry entry, VersionEntry version)
+    {
+        await Task.Yield();
+        await _loadSlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                if (_disposed || !version.Aspired)
+                {
+                    version.State = ServableState.End;
+                    return;
+                }
+
+                version.State = ServableState.Loading;
+            }
+
+            var id = new ServableId(entry.Name, version.Version);
+            _logger.LogInformation("Loading servable version {Servable} from {Path}", id, version.Path);
+            IServable servable;
+            try
+            {
+                var loader = ChooseLoader(entry.Platform, version.Path);
+                servable = await loader.LoadAsync(id, version.Path, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                var code = ex is ServingException se ? se.Code : StatusCode.Unknown;
+                _logger.LogError("Failed to load servable version {Servable}: {Error}", id, ex.Message);
+                lock (_gate)
+                {
+                    version.State = ServableState.End;
+                    version.ErrorCode = code;
+                    version.ErrorMessage = ex.Message;
+                    RetireUnwanted(entry);
+                }
+
+                return;
+            }
+
+            bool publish;
+            lock (_gate)
+            {
+                publish = !_disposed && version.Aspired;
+                if (publish)
+                {
+                    version.Loaded = new LoadedServable(servable);
+                    version.State = ServableState.Available;
+                    Publish(entry);
+                    RetireUnwanted(entry);
+                }
+                else
+                {
+                    version.State = ServableState.End;
+                }
+            }
+
+            if (publish)
+            {
+                _logger.LogInformation("Successfully loaded servable version {Servable}", id);
+            }
+            else
+            {
+                servable.Dispose();
+            }
+        }
+        finally
+        {
+            _loadSlots.Release();
+        }
+    }
+
+    private IServableLoader ChooseLoader(string? platform, string path)
+    {
+        if (platform is not null)
+        {
+            return _loaders.FirstOrDefault(l => string.Equals(l.Platform, platform, StringComparison.Ordinal))
+                ?? throw ServingException.InvalidArgument($"Unsupported model platform: {platform}");
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw ServingException.NotFound($"Version folder {path} does not exist");
+        }
+
+        return _loaders.FirstOrDefault(l => l.CanLoad(path))
+            ?? throw ServingException.NotFound(
+                $"No servable model found in {path}: expected model.onnx (platform onnx) or saved_model.pb / saved_model.pbtxt (platform tensorflow)");
+    }
+
+    /// <summary>
+    /// Unloads versions no longer wanted, but only once some wanted version is available or nothing is
+    /// wanted at all, so a model never drops to zero versions while its replacement loads or fails.
+    /// Caller holds <see cref="_gate"/>.
+    /// </summary>
+    private void RetireUnwanted(ModelEntry entry)
+    {
+        var anyWanted = entry.Versions.Values.Any(v => v.Aspired);
+        var wantedAvailable = entry.Versions.Values.Any(v => v.Aspired && v.State == ServableState.Available);
+        if (anyWanted && !wantedAvailable)
+        {
+            return;
+        }
+
+        var retired = new List<VersionEntry>();
+        foreach (var version in entry.Versions.Values)
+        {
+            if (!version.Aspired && version.State == ServableState.Available && version.Loaded is not null)
+            {
+                version.State = ServableState.Unloading;
+                retired.Add(version);
+            }
+        }
+
+        if (retired.Count == 0)
+        {
+            return;
+        }
+
+        Publish(entry);
+        foreach (var version in retired)
+        {
+            var loaded = version.Loaded!;
+            version.Loaded = null;
+            _logger.LogInformation("Unloading servable version {Servable}", new ServableId(entry.Name, version.Version));
+            loaded.Release();
+            Track(FinishUnloadAsync(version, loaded));
+        }
+    }
+
+    private async Task FinishUnloadAsync(VersionEntry version, LoadedServable loaded)
+    {
+        await loaded.Released.ConfigureAwait(false);
+        lock (_gate)
+        {
+            version.State = ServableState.End;
+        }
+    }
+
+    /// <summary>Rebuilds the lock-free view of available versions, highest first. Caller holds the gate.</summary>
+    private static void Publish(ModelEntry entry)
+    {
+        entry.Available = entry.Versions.Values
+            .Where(v => v.State == ServableState.Available && v.Loaded is not null)
+            .OrderByDescending(v => v.Version)
+            .Select(v => (v.Version, v.Loaded!))
+            .ToArray();
+    }
+
+    private sealed class ModelEntry(string name)
+    {
+        public string Name { get; } = name;
+
+        public string? Platform { get; set; }
+
+        public Dictionary<long, VersionEntry> Versions { get; } = [];
+
+        public volatile (long Version, LoadedServable Loaded)[] Available = [];
+
+        public IReadOnlyDictionary<string, long> Labels { get; set; } = new Dictionary<string, long>();
+    }
+
+    private sealed class VersionEntry(long version, string path)
+    {
+        public long Version { get; } = version;
+
+        public string Path { get; } = path;
+
+        public bool Aspired { get; set; }
+
+        public ServableState State { get; set; }
+
+        public StatusCode ErrorCode { get; set; }
+
+        public string ErrorMessage { get; set; } = "";
+
+        public LoadedServable? Loaded { get; set; }
+    }
+}
