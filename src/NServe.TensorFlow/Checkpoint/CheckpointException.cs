@@ -26,4 +26,8 @@ public sealed class CheckpointException : IOException
 
     internal static CheckpointException Missing(string filePath, string what, Exception? inner = null) =>
         new(StatusCode.NotFound, filePath, $"{what} {filePath} is missing", inner);
+
+    internal static CheckpointException Unreadable(string filePath, string what, Exception inner) =>
+        new(inner is UnauthorizedAccessException ? StatusCode.PermissionDenied : StatusCode.Unavailable, filePath,
+            $"{what} {filePath} cannot be read: {inner.Message}", inner);
 }

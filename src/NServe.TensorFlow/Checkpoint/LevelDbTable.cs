@@ -44,6 +44,10 @@ public sealed class LevelDbTable
         {
             throw CheckpointException.Missing(filePath, "variables index", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CheckpointException.Unreadable(filePath, "variables index", e);
+        }
 
         return new LevelDbTable(file, filePath);
     }
