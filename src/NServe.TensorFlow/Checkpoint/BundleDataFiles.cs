@@ -10,7 +10,7 @@ internal sealed class BundleDataFiles : IDisposable
 {
     private readonly string _prefix;
     private readonly int _shardCount;
-    private readonly SafeFileHandle?[] _handles;
+    private readonly Dictionary<int, SafeFileHandle> _handles = [];
     private readonly Lock _openLock = new();
     private bool _disposed;
 
@@ -18,7 +18,6 @@ internal sealed class BundleDataFiles : IDisposable
     {
         _prefix = prefix;
         _shardCount = shardCount;
-        _handles = new SafeFileHandle?[shardCount];
     }
 
     /// <summary>TensorFlow's naming: <c>prefix.data-%05d-of-%05d</c>.</summary>
@@ -50,16 +49,10 @@ internal sealed class BundleDataFiles : IDisposable
 
     private SafeFileHandle Handle(int shardId)
     {
-        var handle = Volatile.Read(ref _handles[shardId]);
-        if (handle is not null)
-        {
-            return handle;
-        }
-
         lock (_openLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_handles[shardId] is { } opened)
+            if (_handles.TryGetValue(shardId, out var opened))
             {
                 return opened;
             }
@@ -67,7 +60,7 @@ internal sealed class BundleDataFiles : IDisposable
             var path = PathOf(shardId);
             try
             {
-                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+                opened = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -78,8 +71,8 @@ internal sealed class BundleDataFiles : IDisposable
                 throw CheckpointException.Unreadable(path, "variables data file", e);
             }
 
-            Volatile.Write(ref _handles[shardId], handle);
-            return handle;
+            _handles[shardId] = opened;
+            return opened;
         }
     }
 
@@ -88,11 +81,12 @@ internal sealed class BundleDataFiles : IDisposable
         lock (_openLock)
         {
             _disposed = true;
-            for (var i = 0; i < _handles.Length; i++)
+            foreach (var handle in _handles.Values)
             {
-                _handles[i]?.Dispose();
-                _handles[i] = null;
+                handle.Dispose();
             }
+
+            _handles.Clear();
         }
     }
 }

@@ -186,10 +186,10 @@ public sealed class TensorBundleReader : IDisposable
         }
     }
 
-    // Fails at open time, naming the file, when a data shard is missing or shorter than its entries need.
+    // Fails at open time, naming the file, when a data shard that entries use is missing or shorter than they need.
     private void CheckDataFiles()
     {
-        var needed = new long[Header.NumShards];
+        var needed = new SortedDictionary<int, long>();
         foreach (var (key, entry) in _entries.Concat(_sliceEntries.Select(p => KeyValuePair.Create("a slice", p.Value))))
         {
             if (entry.Slices.Count > 0)
@@ -207,16 +207,16 @@ public sealed class TensorBundleReader : IDisposable
                 throw CheckpointException.Corrupt(IndexPath, $"'{key}' has offset {entry.Offset} and size {entry.Size}");
             }
 
-            needed[entry.ShardId] = Math.Max(needed[entry.ShardId], entry.Offset + entry.Size);
+            needed[entry.ShardId] = Math.Max(needed.GetValueOrDefault(entry.ShardId), entry.Offset + entry.Size);
         }
 
-        for (var shard = 0; shard < needed.Length; shard++)
+        foreach (var (shard, end) in needed)
         {
             var length = _dataFiles.LengthOf(shard);
-            if (length < needed[shard])
+            if (length < end)
             {
                 throw CheckpointException.Corrupt(
-                    _dataFiles.PathOf(shard), $"it is {length} bytes, but the index places tensors up to byte {needed[shard]}; the file is truncated");
+                    _dataFiles.PathOf(shard), $"it is {length} bytes, but the index places tensors up to byte {end}; the file is truncated");
             }
         }
     }
