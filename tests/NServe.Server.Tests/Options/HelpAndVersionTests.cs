@@ -65,7 +65,8 @@ public sealed class HelpAndVersionTests
 
         Assert.Equal(2, lines.Length);
         Assert.Equal($"nserve {VersionText.NServeVersion}", lines[0]);
-        Assert.StartsWith("0.1.0", VersionText.NServeVersion); // NServe.Server.csproj <Version>
+        // From the assembly's informational version (NServe.Server.csproj <Version>, maybe "+commit").
+        Assert.Matches(@"^\d+\.\d+\.\d+", VersionText.NServeVersion);
         Assert.Equal("TensorFlow ModelServer: 2.x compatible", lines[1]);
     }
 }
