@@ -32,5 +32,10 @@ public sealed class OnnxServableCancellationTests
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.Code);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"run stopped only after {clock.Elapsed}");
+
+        // Terminate applied to that run only: the session still serves the next request.
+        using var small = Floats([1, 1], 1f);
+        using var y = (await servable.Predict(new Dictionary<string, Tensor> { ["x"] = small }))["y"];
+        Assert.Equal(1f, y.AsSpan<float>()[0]);
     }
 }
