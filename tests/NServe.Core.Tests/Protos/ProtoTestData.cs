@@ -15,24 +15,15 @@ internal static class ProtoTestData
     public static string Path(params string[] parts) =>
         System.IO.Path.Combine([Root ?? throw new InvalidOperationException(SkipReason), .. parts]);
 
-    /// <summary>Every binary saved_model.pb in the test data, relative to its root, for theories.</summary>
-    public static TheoryData<string> SavedModelFiles()
-    {
-        var data = new TheoryData<string>();
-        if (Root is null)
-        {
-            return data;
-        }
+    /// <summary>Every binary saved_model.pb in the test data, relative to its root, in a stable order.</summary>
+    public static IEnumerable<string> SavedModelPaths() => Root is null
+        ? []
+        : Directory.EnumerateFiles(Root, "saved_model.pb", SearchOption.AllDirectories)
+            .Select(f => System.IO.Path.GetRelativePath(Root, f))
+            .Order(StringComparer.Ordinal);
 
-        foreach (var file in Directory.EnumerateFiles(Root, "saved_model.pb", SearchOption.AllDirectories)
-                     .Select(f => System.IO.Path.GetRelativePath(Root, f))
-                     .Order(StringComparer.Ordinal))
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
+    /// <summary><see cref="SavedModelPaths"/> as theory data.</summary>
+    public static TheoryData<string> SavedModelFiles() => new(SavedModelPaths());
 
     private static string? FindRoot()
     {
