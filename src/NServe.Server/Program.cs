@@ -1,2 +1,64 @@
-// Placeholder entry point while the server is being built; replaced by the real host.
-return 0;
+using Microsoft.Extensions.Logging;
+using NServe.Server.Hosting;
+using NServe.Server.Options;
+
+var parsed = ServerFlagParser.Parse(args);
+if (parsed.HelpRequested)
+{
+    Console.Out.Write(HelpText.Render("nserve"));
+    return 0;
+}
+
+if (parsed.VersionRequested)
+{
+    Console.Out.WriteLine(VersionText.Render());
+    return 0;
+}
+
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning)
+    .AddFilter("Grpc", LogLevel.Warning)
+    .AddSimpleConsole(console =>
+    {
+        console.SingleLine = true;
+        console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+    })
+    .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+var logger = loggerFactory.CreateLogger("NServe");
+
+if (!parsed.Succeeded)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    Console.Error.WriteLine("Run 'nserve --help' for the list of flags.");
+    return 255;
+}
+
+foreach (var warning in parsed.Warnings)
+{
+    logger.LogWarning("{Warning}", warning);
+}
+
+foreach (var flag in parsed.UnactedFlags)
+{
+    logger.LogWarning("{Warning}", FlagSupport.UnactedWarning(flag));
+}
+
+var validation = parsed.Options.Validate();
+foreach (var warning in validation.Warnings)
+{
+    logger.LogWarning("{Warning}", warning);
+}
+
+if (!validation.IsValid)
+{
+    Console.Error.WriteLine($"Failed to start server. Error: INVALID_ARGUMENT: {validation.Errors[0]}");
+    return 255;
+}
+
+using var stopping = new CancellationTokenSource();
+return await ServerHost.RunAsync(parsed.Options, loggerFactory, stopping.Token);

@@ -1,0 +1,138 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NServe.Core.Management;
+using NServe.Core.Servables;
+using NServe.Core.Sources;
+using NServe.Onnx;
+using NServe.Server.Grpc;
+using NServe.Server.Options;
+using NServe.Server.Rest;
+using NServe.Server.Serving;
+
+namespace NServe.Server.Hosting;
+
+/// <summary>
+/// Puts the server together from its options: the manager and its loaders, the model source, Kestrel on
+/// the gRPC port (HTTP/2), the REST port (HTTP/1.1) and the optional Unix socket, and the endpoints.
+/// </summary>
+public static class ServerHost
+{
+    public static async Task<int> RunAsync(ServerOptions options, ILoggerFactory loggerFactory, CancellationToken stopping)
+    {
+        var logger = loggerFactory.CreateLogger("NServe");
+        var runtime = new OnnxRuntimeOptions
+        {
+            IntraOpThreads = (int)options.TensorflowIntraOpParallelism,
+            InterOpThreads = (int)options.TensorflowInterOpParallelism,
+        };
+        IServableLoader[] loaders = [new OnnxLoader(runtime)];
+        var manager = new ServableManager(loaders, new ManagerOptions { NumLoadThreads = options.NumLoadThreads }, loggerFactory.CreateLogger<ServableManager>());
+        await using var managerScope = manager.ConfigureAwait(false);
+
+        var models = new List<ModelSourceConfig>
+        {
+            new(options.ModelName, options.ModelBasePath, null, new LatestVersionsPolicy()),
+        };
+        var source = new FileSystemSource(
+            manager,
+            models,
+            TimeSpan.FromSeconds(options.FileSystemPollWaitSeconds),
+            loggerFactory.CreateLogger<FileSystemSource>());
+
+        // Like TF Serving, open the ports only once the first versions have loaded (or failed).
+        source.PollOnce();
+        await manager.WaitUntilIdleAsync(stopping).ConfigureAwait(false);
+        foreach (var model in models)
+        {
+            if (manager.GetVersionStatuses(model.Name).All(s => s.State != ServableState.Available))
+            {
+                logger.LogWarning("Model {Model} has no available version yet; its status shows why", model.Name);
+            }
+        }
+
+        var app = Build(options, manager, loggerFactory);
+        var polling = source.RunAsync(stopping);
+        await app.StartAsync(stopping).ConfigureAwait(false);
+        if (options.Port != 0)
+        {
+            logger.LogInformation("Running gRPC ModelServer at 0.0.0.0:{Port} ...", options.Port);
+        }
+
+        if (options.GrpcSocketPath.Length > 0)
+        {
+            logger.LogInformation("Running gRPC ModelServer at UNIX socket {Path} ...", options.GrpcSocketPath);
+        }
+
+        if (options.IsRestApiExported)
+        {
+            logger.LogInformation("Exporting HTTP/REST API at:localhost:{Port} ...", options.RestApiPort);
+        }
+
+        await app.WaitForShutdownAsync(stopping).ConfigureAwait(false);
+        await polling.ConfigureAwait(false);
+        return 0;
+    }
+
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            if (options.Port != 0)
+            {
+                kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
+            if (options.IsRestApiExported)
+            {
+                kestrel.ListenAnyIP(options.RestApiPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+
+            if (options.GrpcSocketPath.Length > 0)
+            {
+                if (File.Exists(options.GrpcSocketPath))
+                {
+                    File.Delete(options.GrpcSocketPath);
+                }
+
+                kestrel.ListenUnixSocket(options.GrpcSocketPath, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
+
+        builder.Services.AddSingleton(manager);
+        builder.Services.AddSingleton<ModelStatusReader>();
+        builder.Services.AddSingleton(new RestApiOptions
+        {
+            TimeoutMilliseconds = options.RestApiTimeoutInMs,
+            EnableCors = options.RestApiEnableCorsSupport,
+        });
+        builder.Services.AddSingleton<RestApiHandler>();
+        builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent });
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ServingExceptionInterceptor>();
+            grpc.MaxReceiveMessageSize = int.MaxValue;
+            grpc.MaxSendMessageSize = int.MaxValue;
+            grpc.EnableDetailedErrors = false;
+        });
+
+        var app = builder.Build();
+        var restPort = options.IsRestApiExported ? options.RestApiPort : 0;
+        var rest = app.Services.GetRequiredService<RestApiHandler>();
+        app.Use((context, next) => restPort != 0 && context.Connection.LocalPort == restPort
+            ? rest.HandleAsync(context)
+            : next(context));
+        app.MapGrpcService<PredictionServiceImpl>();
+        app.MapGrpcService<ModelServiceImpl>();
+        return app;
+    }
+}

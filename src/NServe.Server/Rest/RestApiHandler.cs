@@ -1,0 +1,166 @@
+using System.Text;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using NServe.Core.Errors;
+using NServe.Core.Inference;
+using NServe.Core.Management;
+using NServe.Core.Servables;
+using NServe.Core.Tensors;
+using NServe.Server.Rest.Json;
+using NServe.Server.Serving;
+
+namespace NServe.Server.Rest;
+
+/// <summary>
+/// TF Serving's REST API (<c>/v1/models/...</c>): dispatch, predict, status and metadata, with its error
+/// shapes and status codes. One instance serves every request on the REST port.
+/// </summary>
+public sealed class RestApiHandler(ServableManager manager, ModelStatusReader statusReader, RestApiOptions options)
+{
+    private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default
+        .WithFormatDefaultValues(true)
+        .WithPreserveProtoFieldNames(true));
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString);
+
+        if (!RestRoute.IsApiPath(rawTarget))
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (options.EnableCors)
+        {
+            response.Headers.AccessControlAllowOrigin = "*";
+            response.Headers.AccessControlAllowMethods = "POST, GET";
+            response.Headers.AccessControlAllowHeaders = "Content-Type";
+        }
+
+        if (HttpMethods.IsOptions(request.Method))
+        {
+            var origin = request.Headers.Origin.ToString();
+            response.StatusCode = origin.Contains("http://", StringComparison.Ordinal) || origin.Contains("https://", StringComparison.Ordinal)
+                ? StatusCodes.Status200OK
+                : StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        try
+        {
+            var route = RestRoute.Parse(request.Method, rawTarget);
+            switch (route.Operation)
+            {
+                case RestOperation.Status:
+                    await WriteProtoJsonAsync(response, statusReader.Read(route.ModelName!, route.Version)).ConfigureAwait(false);
+                    break;
+                case RestOperation.Metadata:
+                    await WriteMetadataAsync(response, route).ConfigureAwait(false);
+                    break;
+                case RestOperation.Predict:
+                    await PredictAsync(context, route).ConfigureAwait(false);
+                    break;
+                default:
+                    throw ServingException.Unimplemented($"{route.Operation} is not implemented yet");
+            }
+        }
+        catch (VersionConversionException)
+        {
+            // TF Serving returns this error before it builds the JSON error object: status only.
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "application/json";
+        }
+        catch (ServingException ex)
+        {
+            await JsonErrorWriter.WriteAsync(response, HttpStatusMapping.ToHttpStatus(ex.Code), ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PredictAsync(HttpContext context, RestRoute route)
+    {
+        using var handle = manager.GetHandle(new ServableRequest(route.ModelName!, route.Version, route.Label));
+        var servable = handle.Servable;
+        using var timeout = options.TimeoutMilliseconds > 0
+            ? new CancellationTokenSource(options.TimeoutMilliseconds)
+            : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
+
+        PredictRequestJson parsed;
+        using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
+        {
+            parsed = PredictRequestReader.Read(body.Span, name => LookupSignature(servable, name));
+        }
+
+        IReadOnlyDictionary<string, Tensor>? outputs = null;
+        try
+        {
+            var signature = servable.Signatures[parsed.SignatureKey];
+            PredictValidation.CheckInputs(signature, parsed.Inputs.Keys);
+            var wanted = PredictValidation.ResolveOutputs(signature, null);
+            try
+            {
+                outputs = await servable.RunAsync(parsed.SignatureKey, parsed.Inputs, wanted, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new ServingException(StatusCode.DeadlineExceeded, "Deadline exceeded");
+            }
+
+            var ordered = wanted.Select(alias => new KeyValuePair<string, Tensor>(alias, outputs[alias])).ToList();
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            PredictResponseWriter.Write(context.Response.BodyWriter, parsed.Format, ordered);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var input in parsed.Inputs.Values)
+            {
+                input.Dispose();
+            }
+
+            if (outputs is not null)
+            {
+                foreach (var output in outputs.Values)
+                {
+                    output.Dispose();
+                }
+            }
+        }
+    }
+
+    private static Signature LookupSignature(IServable servable, string? name)
+    {
+        var key = string.IsNullOrEmpty(name) ? Signature.DefaultKey : name;
+        return servable.Signatures.TryGetValue(key, out var signature)
+            ? signature
+            : throw ServingException.InvalidArgument($"Serving signature name: \"{key}\" not found in signature def");
+    }
+
+    private async Task WriteMetadataAsync(HttpResponse response, RestRoute route)
+    {
+        using var handle = manager.GetHandle(new ServableRequest(route.ModelName!, route.Version, route.Label));
+        var spec = new Tensorflow.Serving.ModelSpec { Name = handle.Id.Name, Version = handle.Id.Version, SignatureName = "" };
+        var signatures = SignatureDefs.ToSignatureDefMap(handle.Servable);
+
+        // TF Serving assembles this document by hand around two proto JSON fragments.
+        var json = new StringBuilder();
+        json.Append("{\n\"model_spec\":").Append(ProtoJson.Format(spec))
+            .Append(",\n\"metadata\": {\"signature_def\": ").Append(ProtoJson.Format(signatures)).Append("}\n}\n");
+        await WriteJsonAsync(response, json.ToString()).ConfigureAwait(false);
+    }
+
+    private static Task WriteProtoJsonAsync(HttpResponse response, IMessage message) =>
+        WriteJsonAsync(response, ProtoJson.Format(message));
+
+    private static async Task WriteJsonAsync(HttpResponse response, string json)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        await response.WriteAsync(json, Encoding.UTF8).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Text;
+using Grpc.Net.Client;
+
+namespace NServe.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>nserve</c> executable started on free 127.0.0.1 ports, with its output captured, and
+/// clients for its REST and gRPC ports. Disposing kills it.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private GrpcChannel? _channel;
+
+    private ServerProcess(Process process, int grpcPort, int restPort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        RestPort = restPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{restPort}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int GrpcPort { get; }
+
+    public int RestPort { get; }
+
+    public HttpClient Http { get; }
+
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+
+    /// <summary>Everything the server printed so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the server with its ports chosen here plus <paramref name="arguments"/>, and waits until REST answers.</summary>
+    public static async Task<ServerProcess> StartAsync(params string[] arguments)
+    {
+        var grpcPort = FreePort.Next();
+        var restPort = FreePort.Next();
+        var server = Launch([$"--port={grpcPort}", $"--rest_api_port={restPort}", .. arguments], grpcPort, restPort);
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    /// <summary>Runs the executable to completion with exactly <paramref name="arguments"/> (for flag tests).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
+    {
+        await using var server = Launch(arguments, 0, 0);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await server._process.WaitForExitAsync(timeout.Token);
+        server._process.WaitForExit();
+        return (server._process.ExitCode, server.Output);
+    }
+
+    private static ServerProcess Launch(IEnumerable<string> arguments, int grpcPort, int restPort)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestPaths.RepositoryRoot,
+        };
+        info.ArgumentList.Add(TestPaths.ServerDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process, grpcPort, restPort);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public async Task WaitUntilServingAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"nserve exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/v1/models/__readiness_probe__");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"nserve did not start serving within 60 s:\n{Output}");
+    }
+
+    /// <summary>Sends SIGTERM and waits for the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigTerm);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
