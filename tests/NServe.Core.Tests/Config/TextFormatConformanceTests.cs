@@ -122,6 +122,7 @@ public sealed class TextFormatConformanceTests
         { "file", "message_type { options { uninterpreted_option { identifier_value: \"x\" aggregate_value: 'y' } } }" },
         { "tensor", "float_val: [1, -2.5, 3e38, 4e38, -1e39, 1e-50, nan, inf, -inf, 0.1f] double_val: 0.1" },
         { "tensor", "float_val: 1, float_val: 2; float_val: 3" },
+        { "tensor", "float_val: [3.4028235e38, -3.4028235e38, 3.40282356e38, 3.4028236e38, -3.4028236e38, 1e-46, 1.4e-45] double_val: [1e-400, 1.7976931348623157e308, 1.8e308]" },
         { "value", "number_value: -0" },
         { "value", "number_value: blah.5" },
 
@@ -191,6 +192,9 @@ public sealed class TextFormatConformanceTests
         { "type", "options { value { type_url: \"type.googleapis.com/x.Y\" value: \"\\001\" } }" },
         { "any", "[type.googleapis.com/google.protobuf.Any] { }" },
         { "platforms", "platform_configs { key: \"tensorflow\" value { source_adapter_config { type_url: \"t\" } } }" },
+        { "platforms", "platform_configs { key: \"tensorflow\" value { source_adapter_config { [type.googleapis.com/tensorflow.serving.SavedModelBundleSourceAdapterConfig] { } } } }" },
+        { "models", "model_config_list { config { model_version_policy { all {} specific { versions: 1 } } } }" },
+        { "models", "model_config_list: { config: { name: \"a\", base_path: \"/b\", model_platform: \"tensorflow\" }, config: { name: \"c\" } }" },
 
         // Required fields (proto2) present; protoc --encode allows them missing, unlike TextFormat::Parse,
         // so the missing case is tested on its own.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NServe.Core.Config.TextFormat;
@@ -11,6 +12,7 @@ namespace NServe.Core.Config.TextFormat;
 /// </summary>
 internal static class TextLiteralDecoder
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Append(ReadOnlySpan<char> body, ArrayBufferWriter<byte> output)
     {
         int i = 0;

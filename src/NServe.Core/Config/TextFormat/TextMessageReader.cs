@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Google.Protobuf;
@@ -50,6 +51,7 @@ internal sealed class TextMessageReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ConsumeField<TTarget>(ref TTarget target, MessageFieldTable table)
         where TTarget : struct, IFieldTarget
     {
@@ -165,6 +167,7 @@ internal sealed class TextMessageReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ConsumeMessageBody<TTarget>(ref TTarget target, char closing)
         where TTarget : struct, IFieldTarget
     {
@@ -194,6 +197,7 @@ internal sealed class TextMessageReader
         return '}';
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ConsumeFieldMessage<TTarget>(ref TTarget target, FieldDescriptor field)
         where TTarget : struct, IFieldTarget
     {
@@ -255,6 +259,7 @@ internal sealed class TextMessageReader
         ConsumeMessageBody(ref childTarget, closing);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ConsumeFieldValue<TTarget>(ref TTarget target, FieldDescriptor field)
         where TTarget : struct, IFieldTarget
     {
@@ -368,6 +373,7 @@ internal sealed class TextMessageReader
     /// escapes, whose characters are the value (<paramref name="simple"/>); otherwise the decoded bytes are in
     /// the scratch buffer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ConsumeLiterals(out ReadOnlySpan<char> simple)
     {
         if (_tokens.Kind != TextTokenKind.String)

@@ -61,17 +61,21 @@ internal static class TextNumbers
         return double.Parse(token, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Narrows as C++ io::SafeDoubleToFloat: out-of-range values become infinities.</summary>
+    // Just under 0x1.ffffffp127: every double up to here narrows to float.MaxValue, as 3.4028235e+38 (how
+    // float.MaxValue prints) must.
+    private const double MaxFloatAsDoubleRounded = 3.4028235677973366e+38;
+
+    /// <summary>Narrows as C++ io::SafeDoubleToFloat: values beyond float's range (after rounding) become infinities.</summary>
     public static float SafeDoubleToFloat(double value)
     {
         if (value > float.MaxValue)
         {
-            return float.PositiveInfinity;
+            return value <= MaxFloatAsDoubleRounded ? float.MaxValue : float.PositiveInfinity;
         }
 
         if (value < -float.MaxValue)
         {
-            return float.NegativeInfinity;
+            return value >= -MaxFloatAsDoubleRounded ? -float.MaxValue : float.NegativeInfinity;
         }
 
         return (float)value;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NServe.Core.Config.TextFormat;
@@ -49,6 +50,7 @@ internal sealed class TextTokenizer
     public TextFormatException ErrorAt(int offset, string description) =>
         TextFormatException.At(_typeName, _text, offset, description);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Next()
     {
         TextTokenKind previousKind = Kind;
@@ -174,6 +176,7 @@ internal sealed class TextTokenizer
         return pos + 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanNumber(int pos, bool startedWithZero, bool startedWithDot)
     {
         string text = _text;
@@ -271,6 +274,7 @@ internal sealed class TextTokenizer
     }
 
     /// <summary>Validates a quoted literal's escapes (decoding happens later, in <see cref="TextLiteralDecoder"/>); returns the offset past the closing quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ScanString(int pos, char delimiter)
     {
         string text = _text;
