@@ -18,7 +18,7 @@ internal static class ProtocReference
 
     /// <summary>
     /// Encodes <paramref name="text"/> as a <paramref name="typeName"/> declared in <paramref name="protoFile"/>
-    /// (a path relative to src/NServe.Protos or protoc's include folder): the binary message, or the first
+    /// (a path relative to src/NServe.Protos, the test fixtures or protoc's include folder): the binary message, or the first
     /// error protoc reports (<c>line:col: message</c>, without protoc's <c>input:</c> prefix).
     /// </summary>
     public static (byte[]? Binary, string? Error) Encode(string typeName, string protoFile, string text)
@@ -33,6 +33,7 @@ internal static class ProtocReference
         };
         start.ArgumentList.Add($"-I{tool.Include}");
         start.ArgumentList.Add($"-I{tool.Protos}");
+        start.ArgumentList.Add($"-I{tool.Fixtures}");
         start.ArgumentList.Add($"--encode={typeName}");
         start.ArgumentList.Add(protoFile);
 
@@ -58,7 +59,7 @@ internal static class ProtocReference
         return (null, firstError.StartsWith(Prefix, StringComparison.Ordinal) ? firstError[Prefix.Length..] : firstError);
     }
 
-    private sealed record Tool(string Protoc, string Include, string Protos);
+    private sealed record Tool(string Protoc, string Include, string Protos, string Fixtures);
 
     private static Tool? Locate()
     {
@@ -80,7 +81,7 @@ internal static class ProtocReference
             string include = Path.Combine(version, "build", "native", "include");
             if (File.Exists(protoc) && Directory.Exists(include))
             {
-                return new Tool(protoc, include, Path.Combine(repo, "src", "NServe.Protos"));
+                return new Tool(protoc, include, Path.Combine(repo, "src", "NServe.Protos"), Path.Combine(repo, "tests", "NServe.Core.Tests", "Config", "Fixtures"));
             }
         }
 

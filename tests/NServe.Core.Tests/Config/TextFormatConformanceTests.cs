@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using NServe.Core.Config.TextFormat;
+using NServe.Core.Tests.Config.Fixtures;
 using Tensorflow;
 using Tensorflow.Serving;
 
@@ -25,6 +26,9 @@ public sealed class TextFormatConformanceTests
         ["batching"] = BatchingParameters.Descriptor,
         ["models"] = ModelServerConfig.Descriptor,
         ["platforms"] = PlatformConfigMap.Descriptor,
+        ["scalars"] = Scalars.Descriptor,
+        ["shapes"] = Shapes.Descriptor,
+        ["legacy"] = Legacy.Descriptor,
     };
 
     public static TheoryData<string, string> Cases() => new()
@@ -75,6 +79,7 @@ public sealed class TextFormatConformanceTests
         { "file", "name: \"a\\u12\"" },
         { "file", "name: \"a\\U0002FFFF\"" },
         { "file", "name: \"a\\U00001\"" },
+        { "file", "name: \"a\\U00200000\"" },
         { "file", "name: \"a\\" },
         { "file", "name: 5" },
         { "file", "name: x" },
@@ -125,6 +130,7 @@ public sealed class TextFormatConformanceTests
         { "tensor", "float_val: [3.4028235e38, -3.4028235e38, 3.40282356e38, 3.4028236e38, -3.4028236e38, 1e-46, 1.4e-45] double_val: [1e-400, 1.7976931348623157e308, 1.8e308]" },
         { "value", "number_value: -0" },
         { "value", "number_value: blah.5" },
+        { "value", "null_value: NULL_VALUE.5" },
 
         // Booleans.
         { "file", "options { java_multiple_files: true cc_enable_arenas: t java_generic_services: True py_generic_services: 1 }" },
@@ -199,6 +205,41 @@ public sealed class TextFormatConformanceTests
         // Required fields (proto2) present; protoc --encode allows them missing, unlike TextFormat::Parse,
         // so the missing case is tested on its own.
         { "file", "options { uninterpreted_option { name { name_part: \"x\" is_extension: false } } }" },
+
+        // Every scalar type, proto3 optional, open enums (fixture).
+        { "scalars", "d: -1.5 f: 2.5 i32: -1 i64: -2 u32: 3 u64: 4 s32: -2147483648 s64: -9223372036854775808 fx32: 4294967295 fx64: 0xFFFFFFFFFFFFFFFF sfx32: -5 sfx64: -6 b: t s: 's' by: '\\001' color: GREEN opt: 0 colors: [RED, 2, 5, -1]" },
+        { "scalars", "sfx32: 2147483648" },
+        { "scalars", "fx32: -1" },
+        { "scalars", "fx64: 18446744073709551616" },
+        { "scalars", "s64: 9223372036854775808" },
+        { "scalars", "opt: 0 opt: 1" },
+        { "scalars", "i32: 0 i32: 1 f: -0 f: 1" },
+        { "scalars", "color: 9 color: RED" },
+        { "scalars", "colors: [RED GREEN]" },
+
+        // Wrappers in maps and repeated fields, non-string map keys (fixture).
+        { "shapes", "wrapped_values { key: 'a' value { value: 5 } } wrapped_values { key: 'b' } wrapped_values { value { } }" },
+        { "shapes", "wrapped_strings [{ value: 'x' }, { }] wrapped_strings { value: 'y' } wrapped_doubles { value: nan } wrapped_doubles: { value: -1e308 }" },
+        { "shapes", "by_int { key: -5 value: 'neg' } by_int { key: 0x10 } by_int { value: 'zero' }" },
+        { "shapes", "by_bool { key: true value: GREEN } by_bool { key: f } by_bool { key: 1 value: 7 }" },
+        { "shapes", "by_uint64 { key: 18446744073709551615 value { s: 'max' } } by_uint64 { key: 0 value { } }" },
+        { "shapes", "wrapped_bytes { value: '\\377\\000' } wrapped_uint32 { value: 4294967295 }" },
+        { "shapes", "by_int { key: 'x' }" },
+        { "shapes", "by_bool { key: 2 }" },
+        { "shapes", "by_uint64 { key: -1 }" },
+        { "shapes", "wrapped_values { key: 'a' value: 5 }" },
+        { "shapes", "wrapped_values { key: 'a' value { value: 1 } value { value: 2 } }" },
+        { "shapes", "wrapped_strings { value: 1 }" },
+        { "shapes", "wrapped_uint32 { value: -1 }" },
+
+        // Proto2: groups by type name or field name, closed enums, defaults (fixture).
+        { "legacy", "Item { label: 'a' weight: 1 } Item { label: 'b' } Meta { note: 'n' }" },
+        { "legacy", "item { label: 'a' } meta < note: 'n' >" },
+        { "legacy", "ITEM { label: 'a' }" },
+        { "legacy", "Meta { } Meta { }" },
+        { "legacy", "size: SMALL" },
+        { "legacy", "size: 7" },
+        { "legacy", "size: 2 size: 1" },
 
         // Lexical errors outside strings.
         { "file", "name: \"a\" \u0001" },
