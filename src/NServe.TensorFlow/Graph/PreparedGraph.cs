@@ -26,8 +26,11 @@ public sealed class PreparedGraph
     public required IReadOnlyList<GraphEndpoint> Fetches { get; init; }
 
     /// <summary>
-    /// The library functions by name, for While/If/StatelessWhile bodies (those are not inlined; their
-    /// bodies still reference variables through resource arguments fed by the inlined Const nodes).
+    /// The library functions the nodes refer to (While/If/StatelessWhile bodies and conditions, transitively),
+    /// by name. They are not inlined: bodies keep FunctionDef naming (<c>node:output_arg:index</c>) and read
+    /// variables through resource arguments that the Const nodes feed. Their nodes' default attributes are
+    /// filled like the graph's. <see cref="OutputLayout.FlatIndex"/> with <see cref="OpRegistry.Default"/>
+    /// turns <c>output_arg:index</c> into a flat output index.
     /// </summary>
     public required IReadOnlyDictionary<string, Tensorflow.FunctionDef> Functions { get; init; }
 }
