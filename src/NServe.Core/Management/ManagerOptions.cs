@@ -1,8 +1,14 @@
 namespace NServe.Core.Management;
 
-/// <summary>How the manager loads and unloads (TF Serving's --num_load_threads / --num_unload_threads).</summary>
+/// <summary>How the manager loads and unloads (TF Serving's load flags).</summary>
 public sealed class ManagerOptions
 {
-    /// <summary>Versions loaded at once; TF Serving's 0 means "one at a time", as here.</summary>
+    /// <summary><c>--num_load_threads</c>: versions loaded at once; TF Serving's 0 means one at a time, as here.</summary>
     public int NumLoadThreads { get; init; }
+
+    /// <summary><c>--max_num_load_retries</c>: further tries after a load fails for a reason that may pass (I/O).</summary>
+    public int MaxLoadRetries { get; init; } = 5;
+
+    /// <summary><c>--load_retry_interval_micros</c>, as a time span.</summary>
+    public TimeSpan LoadRetryInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -15,7 +15,9 @@ public sealed class ServableManager : IAsyncDisposable
 {
     private readonly IReadOnlyList<IServableLoader> _loaders;
     private readonly ILogger<ServableManager> _logger;
+    private readonly ManagerOptions _options;
     private readonly SemaphoreSlim _loadSlots;
+    private readonly CancellationTokenSource _disposing = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
     private readonly List<Task> _pendingWork = [];
@@ -26,6 +28,7 @@ public sealed class ServableManager : IAsyncDisposable
     {
         _loaders = loaders.ToList();
         _logger = logger;
+        _options = options;
         _loadSlots = new SemaphoreSlim(Math.Max(1, options.NumLoadThreads));
     }
 
@@ -58,19 +61,51 @@ public sealed class ServableManager : IAsyncDisposable
 
             foreach (var candidate in aspired)
             {
-                if (entry.Versions.ContainsKey(candidate.Version))
+                if (entry.Versions.TryGetValue(candidate.Version, out var existing) && !ShouldLoadAgain(existing, candidate))
                 {
                     continue;
                 }
 
-                var version = new VersionEntry(candidate.Version, candidate.Path) { Aspired = true, State = ServableState.Start };
-                entry.Versions.Add(candidate.Version, version);
+                var version = new VersionEntry(candidate.Version, candidate.Path, candidate.Fingerprint) { Aspired = true, State = ServableState.Start };
+                entry.Versions[candidate.Version] = version;
                 Track(LoadAsync(entry, version));
             }
 
             RetireUnwanted(entry);
         }
     }
+
+    /// <summary>
+    /// A version that ended is loaded again when it is wanted again: after an unload, or after a failure
+    /// once its files have changed (a failure that a retry cannot fix stays final until then).
+    /// </summary>
+    private static bool ShouldLoadAgain(VersionEntry existing, AspiredVersion candidate) =>
+        existing.State == ServableState.End
+        && (existing.ErrorCode == StatusCode.Ok || !string.Equals(existing.Fingerprint, candidate.Fingerprint, StringComparison.Ordinal));
+
+    /// <summary>Replaces the labels of <paramref name="model"/>; the caller has checked them.</summary>
+    public void SetLabels(string model, IReadOnlyDictionary<string, long> labels)
+    {
+        lock (_gate)
+        {
+            if (!_models.TryGetValue(model, out var entry))
+            {
+                entry = new ModelEntry(model);
+                _models.Add(model, entry);
+                _modelsSnapshot = new Dictionary<string, ModelEntry>(_models, StringComparer.Ordinal);
+            }
+
+            entry.Labels = new Dictionary<string, long>(labels, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The labels of <paramref name="model"/> (empty when it has none or is unknown).</summary>
+    public IReadOnlyDictionary<string, long> GetLabels(string model) =>
+        _modelsSnapshot.TryGetValue(model, out var entry) ? entry.Labels : new Dictionary<string, long>();
+
+    /// <summary>True when that version is loaded and serving.</summary>
+    public bool IsAvailable(string model, long version) =>
+        _modelsSnapshot.TryGetValue(model, out var entry) && entry.Available.Any(a => a.Version == version);
 
     /// <summary>Resolves a request to a loaded version; the caller disposes the handle when done.</summary>
     public ServableHandle GetHandle(ServableRequest request)
@@ -183,6 +218,7 @@ public sealed class ServableManager : IAsyncDisposable
             }
 
             _disposed = true;
+            _disposing.Cancel();
             foreach (var entry in _models.Values)
             {
                 foreach (var version in entry.Versions.Values)
@@ -215,6 +251,7 @@ public sealed class ServableManager : IAsyncDisposable
 
         await Task.WhenAll(retired.Select(r => r.Released)).ConfigureAwait(false);
         _loadSlots.Dispose();
+        _disposing.Dispose();
     }
 
     private void Track(Task work)
@@ -245,8 +282,7 @@ public sealed class ServableManager : IAsyncDisposable
             IServable servable;
             try
             {
-                var loader = ChooseLoader(entry.Platform, version.Path);
-                servable = await loader.LoadAsync(id, version.Path, CancellationToken.None).ConfigureAwait(false);
+                servable = await LoadWithRetriesAsync(entry, version, id).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -271,6 +307,8 @@ public sealed class ServableManager : IAsyncDisposable
                 {
                     version.Loaded = new LoadedServable(servable);
                     version.State = ServableState.Available;
+                    version.ErrorCode = StatusCode.Ok;
+                    version.ErrorMessage = "";
                     Publish(entry);
                     RetireUnwanted(entry);
                 }
@@ -294,6 +332,46 @@ public sealed class ServableManager : IAsyncDisposable
             _loadSlots.Release();
         }
     }
+
+    /// <summary>
+    /// Loads, trying again after failures that may pass (I/O, unavailable storage) as TF Serving's
+    /// --max_num_load_retries / --load_retry_interval_micros say; the status shows LOADING and the last error
+    /// meanwhile. Failures no retry can fix (bad or unsupported files) are thrown at once.
+    /// </summary>
+    private async Task<IServable> LoadWithRetriesAsync(ModelEntry entry, VersionEntry version, ServableId id)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var loader = ChooseLoader(entry.Platform, version.Path);
+                return await loader.LoadAsync(id, version.Path, _disposing.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex) && attempt < _options.MaxLoadRetries && !_disposing.IsCancellationRequested)
+            {
+                _logger.LogWarning("Loading servable version {Servable} failed, retrying in {Interval}: {Error}", id, _options.LoadRetryInterval, ex.Message);
+                lock (_gate)
+                {
+                    version.ErrorCode = ex is ServingException se ? se.Code : StatusCode.Unavailable;
+                    version.ErrorMessage = ex.Message;
+                    if (!version.Aspired)
+                    {
+                        throw;
+                    }
+                }
+
+                await Task.Delay(_options.LoadRetryInterval, _disposing.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        ServingException se => se.Code is StatusCode.Unavailable or StatusCode.Aborted or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted,
+        FileNotFoundException or DirectoryNotFoundException => false,
+        IOException io => io.GetType() == typeof(IOException),
+        _ => false,
+    };
 
     private IServableLoader ChooseLoader(string? platform, string path)
     {
@@ -385,11 +463,13 @@ public sealed class ServableManager : IAsyncDisposable
         public IReadOnlyDictionary<string, long> Labels { get; set; } = new Dictionary<string, long>();
     }
 
-    private sealed class VersionEntry(long version, string path)
+    private sealed class VersionEntry(long version, string path, string? fingerprint)
     {
         public long Version { get; } = version;
 
         public string Path { get; } = path;
+
+        public string? Fingerprint { get; } = fingerprint;
 
         public bool Aspired { get; set; }
 

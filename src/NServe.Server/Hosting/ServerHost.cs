@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NServe.Core.Management;
 using NServe.Core.Servables;
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 using NServe.Onnx;
 using NServe.Server.Grpc;
@@ -31,32 +32,55 @@ public static class ServerHost
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
         IServableLoader[] loaders = [new OnnxLoader(runtime)];
-        var manager = new ServableManager(loaders, new ManagerOptions { NumLoadThreads = options.NumLoadThreads }, loggerFactory.CreateLogger<ServableManager>());
+        var manager = new ServableManager(
+            loaders,
+            new ManagerOptions
+            {
+                NumLoadThreads = options.NumLoadThreads,
+                MaxLoadRetries = options.MaxNumLoadRetries,
+                LoadRetryInterval = TimeSpan.FromTicks(Math.Max(0, options.LoadRetryIntervalMicros) * 10),
+            },
+            loggerFactory.CreateLogger<ServableManager>());
         await using var managerScope = manager.ConfigureAwait(false);
 
-        var models = new List<ModelSourceConfig>
-        {
-            new(options.ModelName, options.ModelBasePath, null, new LatestVersionsPolicy()),
-        };
         var source = new FileSystemSource(
             manager,
-            models,
             TimeSpan.FromSeconds(options.FileSystemPollWaitSeconds),
             loggerFactory.CreateLogger<FileSystemSource>());
+        var applier = new ModelConfigApplier(
+            manager,
+            source,
+            new ModelConfigApplierOptions
+            {
+                AllowLabelsForUnavailableModels = options.AllowVersionLabelsForUnavailableModels,
+                Platforms = loaders.Select(l => l.Platform).ToList(),
+            },
+            loggerFactory.CreateLogger<ModelConfigApplier>());
+        var configSource = new ModelConfigSource(options, applier, loggerFactory.CreateLogger<ModelConfigSource>());
 
         // Like TF Serving, open the ports only once the first versions have loaded (or failed).
-        source.PollOnce();
-        await manager.WaitUntilIdleAsync(stopping).ConfigureAwait(false);
-        foreach (var model in models)
+        try
         {
-            if (manager.GetVersionStatuses(model.Name).All(s => s.State != ServableState.Available))
+            await applier.ApplyAsync(configSource.ReadInitial(), stopping).ConfigureAwait(false);
+        }
+        catch (ServingException ex)
+        {
+            logger.LogCritical("{Error}", ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        foreach (var model in manager.ModelNames)
+        {
+            if (manager.GetVersionStatuses(model).All(s => s.State != ServableState.Available))
             {
-                logger.LogWarning("Model {Model} has no available version yet; its status shows why", model.Name);
+                logger.LogWarning("Model {Model} has no available version yet; its status shows why", model);
             }
         }
 
-        var app = Build(options, manager, loggerFactory);
+        var app = Build(options, manager, applier, loggerFactory);
         var polling = source.RunAsync(stopping);
+        var configPolling = configSource.RunAsync(stopping);
         await app.StartAsync(stopping).ConfigureAwait(false);
         if (options.Port != 0)
         {
@@ -75,10 +99,11 @@ public static class ServerHost
 
         await app.WaitForShutdownAsync(stopping).ConfigureAwait(false);
         await polling.ConfigureAwait(false);
+        await configPolling.ConfigureAwait(false);
         return 0;
     }
 
-    private static WebApplication Build(ServerOptions options, ServableManager manager, ILoggerFactory loggerFactory)
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -109,6 +134,7 @@ public static class ServerHost
         });
 
         builder.Services.AddSingleton(manager);
+        builder.Services.AddSingleton(applier);
         builder.Services.AddSingleton<ModelStatusReader>();
         builder.Services.AddSingleton(new RestApiOptions
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -55,6 +56,9 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             var route = RestRoute.Parse(request.Method, rawTarget);
             switch (route.Operation)
             {
+                case RestOperation.ListModels:
+                    await WriteModelListAsync(response).ConfigureAwait(false);
+                    break;
                 case RestOperation.Status:
                     await WriteProtoJsonAsync(response, statusReader.Read(route.ModelName!, route.Version)).ConfigureAwait(false);
                     break;
@@ -152,6 +156,43 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
         json.Append("{\n\"model_spec\":").Append(ProtoJson.Format(spec))
             .Append(",\n\"metadata\": {\"signature_def\": ").Append(ProtoJson.Format(signatures)).Append("}\n}\n");
         await WriteJsonAsync(response, json.ToString()).ConfigureAwait(false);
+    }
+
+    /// <summary><c>{"models": [{"name", "model_version_status", "version_labels"}]}</c>: NServe's listing of every model.</summary>
+    private async Task WriteModelListAsync(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("models");
+            foreach (var name in manager.ModelNames)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", name);
+                writer.WriteStartArray("model_version_status");
+                foreach (var status in manager.GetVersionStatuses(name).Select(ModelStatusReader.ToProto))
+                {
+                    writer.WriteRawValue(ProtoJson.Format(status));
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartObject("version_labels");
+                foreach (var (label, version) in manager.GetLabels(name).OrderBy(l => l.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteString(label, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
     private static Task WriteProtoJsonAsync(HttpResponse response, IMessage message) =>

@@ -7,6 +7,8 @@ namespace NServe.Server.Rest;
 /// <summary>What a REST v1 request asks for.</summary>
 public enum RestOperation
 {
+    /// <summary><c>GET /v1/models</c>: every model (NServe's addition; TF Serving answers "Missing model name").</summary>
+    ListModels,
     Status,
     Metadata,
     Predict,
@@ -61,7 +63,12 @@ public sealed partial record RestRoute(RestOperation Operation, string? ModelNam
             {
                 if (!match.Groups[1].Success)
                 {
-                    throw ServingException.InvalidArgument("Missing model name in request.");
+                    if (match.Groups[2].Success || match.Groups[3].Success || match.Groups[4].Success)
+                    {
+                        throw ServingException.InvalidArgument("Missing model name in request.");
+                    }
+
+                    return new RestRoute(RestOperation.ListModels, null, null, null);
                 }
 
                 // "METADATA" matches the case-insensitive pattern but is served as a status request.

@@ -29,20 +29,18 @@ public sealed class ModelStatusReader(ServableManager manager)
         }
 
         var response = new GetModelStatusResponse();
-        foreach (var status in statuses)
-        {
-            response.ModelVersionStatus.Add(new ModelVersionStatus
-            {
-                Version = status.Version,
-                State = (ModelVersionStatus.Types.State)(int)status.State,
-                Status = new StatusProto
-                {
-                    ErrorCode = (Tensorflow.Error.Code)(int)status.ErrorCode,
-                    ErrorMessage = status.ErrorMessage,
-                },
-            });
-        }
-
+        response.ModelVersionStatus.AddRange(statuses.Select(ToProto));
         return response;
     }
+
+    public static ModelVersionStatus ToProto(VersionStatus status) => new()
+    {
+        Version = status.Version,
+        State = (ModelVersionStatus.Types.State)(int)status.State,
+        Status = new StatusProto
+        {
+            ErrorCode = (Tensorflow.Error.Code)(int)status.ErrorCode,
+            ErrorMessage = status.ErrorMessage,
+        },
+    };
 }

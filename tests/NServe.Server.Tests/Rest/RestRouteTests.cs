@@ -34,10 +34,11 @@ public sealed class RestRouteTests
     }
 
     [Fact]
-    public void MissingModelNameIsItsOwnError()
+    public void BareModelsListsThemAndAVersionWithoutANameIsAnError()
     {
-        var error = Assert.Throws<ServingException>(() => RestRoute.Parse("GET", "/v1/models"));
-        Assert.Equal("Missing model name in request.", error.Message);
+        Assert.Equal(new RestRoute(RestOperation.ListModels, null, null, null), RestRoute.Parse("GET", "/v1/models"));
+        var error = Assert.Throws<ServingException>(() => RestRoute.Parse("GET", "/v1/models/versions/3"));
+        Assert.Equal(StatusCode.InvalidArgument, error.Code);
     }
 
     [Fact]
