@@ -31,6 +31,8 @@ public sealed class TextFormatConformanceTests
         ["legacy"] = Legacy.Descriptor,
     };
 
+    public static MessageDescriptor TypeNamed(string name) => Types[name];
+
     public static TheoryData<string, string> Cases() => new()
     {
         // Layout: separators, both delimiters, optional colon before messages, comments, empty input.
@@ -254,7 +256,7 @@ public sealed class TextFormatConformanceTests
     [MemberData(nameof(Cases))]
     public void ParsesAsProtocDoes(string type, string text)
     {
-        MessageDescriptor descriptor = Types[type];
+        MessageDescriptor descriptor = TypeNamed(type);
         (byte[]? binary, string? error) = ProtocReference.Encode(descriptor.FullName, descriptor.File.Name, text);
 
         IMessage? parsed = null;
