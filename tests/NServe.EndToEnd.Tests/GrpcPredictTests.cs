@@ -125,7 +125,5 @@ public sealed class GrpcPredictTests(HalfPlusTwoServer fixture) : IClassFixture<
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Prediction.ClassifyAsync(new ClassificationRequest { ModelSpec = new ModelSpec { Name = "half_plus_two" } }).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.Unimplemented, error.StatusCode);
-        var reload = await Assert.ThrowsAsync<RpcException>(() => Models.HandleReloadConfigRequestAsync(new ReloadConfigRequest()).ResponseAsync);
-        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, reload.StatusCode);
     }
 }

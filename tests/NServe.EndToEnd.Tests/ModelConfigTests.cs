@@ -138,7 +138,7 @@ public sealed class ModelConfigTests : IDisposable
     public async Task AStartupConfigThatDoesNotParseStopsTheServerWithTfServingsMessage()
     {
         File.WriteAllText(ConfigPath, "improperly formatted file");
-        var (exit, output) = await ServerProcess.RunToExitAsync("--port=0", "--rest_api_port=0", $"--model_config_file={ConfigPath}");
+        var (exit, output) = await ServerProcess.RunToExitAsync($"--port={FreePort.Next()}", $"--rest_api_port={FreePort.Next()}", $"--model_config_file={ConfigPath}");
         Assert.NotEqual(0, exit);
         Assert.Contains("Error parsing text-format tensorflow.serving.ModelServerConfig", output);
     }

@@ -108,9 +108,9 @@ public sealed class ModelConfigApplier(
             }
 
             var previous = source.Models.FirstOrDefault(m => m.Name == model.Name);
-            if (previous is not null && previous.Platform != platform)
+            if (previous?.Platform is not null && platform is not null && previous.Platform != platform)
             {
-                throw ServingException.InvalidArgument($"Illegal to change a model's platform. For model {model.Name} platform was {previous.Platform ?? "(detected)"} and new platform requested is {platform ?? "(detected)"}");
+                throw ServingException.InvalidArgument($"Illegal to change a model's platform. For model {model.Name} platform was {previous.Platform} and new platform requested is {platform}");
             }
 
             models.Add(new ModelSourceConfig(

@@ -64,6 +64,29 @@ public sealed class SavedModelTextFormatTests(ITestOutputHelper output)
     }
 
     [TestDataFact]
+    public void MultiMegabyteGraphParsesWithoutPerCharacterAllocations()
+    {
+        string one = File.ReadAllText(ProtoTestData.Path("savedmodels", "vespa__batch_norm", "saved_model.pbtxt"));
+        string graphs = one.Replace("saved_model_schema_version: 1\n", string.Empty, StringComparison.Ordinal);
+        string text = string.Concat(Enumerable.Repeat(graphs, 8));
+        TextFormatParser.Parse<SavedModel>(one);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Stopwatch watch = Stopwatch.StartNew();
+        SavedModel model = TextFormatParser.Parse<SavedModel>(text);
+        double milliseconds = watch.Elapsed.TotalMilliseconds;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{text.Length / 1e6:F1} M chars in {milliseconds:F0} ms, {allocated / 1e6:F1} MB allocated");
+
+        Assert.Equal(8, model.MetaGraphs.Count);
+        Assert.All(model.MetaGraphs, g => Assert.Equal(model.MetaGraphs[0], g));
+
+        // The result itself (strings, messages, maps) costs about 3.5 bytes per input character; an allocation
+        // per character or per token would cost several times that.
+        Assert.True(allocated < 6L * text.Length, $"{allocated} bytes allocated for {text.Length} chars");
+    }
+
+    [TestDataFact]
     public void BatchNormSignatureAndConstantsDecodeExactly()
     {
         SavedModel model = TextFormatParser.Parse<SavedModel>(File.ReadAllText(ProtoTestData.Path("savedmodels", "vespa__batch_norm", "saved_model.pbtxt")));

@@ -261,10 +261,13 @@ public sealed class TextFormatParserTests
     {
         byte[] expected = new byte[3_000_000];
         new Random(7).NextBytes(expected);
+        string[] escaped = [.. Enumerable.Range(0, 256).Select(b => b is >= 0x20 and < 0x7F and not '"' and not '\\' and not '\''
+            ? ((char)b).ToString()
+            : "\\" + Convert.ToString(b, 8).PadLeft(3, '0'))];
         var text = new System.Text.StringBuilder("tensor_content: \"");
         foreach (byte b in expected)
         {
-            text.Append(b is >= 0x20 and < 0x7F and not (byte)'"' and not (byte)'\\' and not (byte)'\'' ? ((char)b).ToString() : $"\\{Convert.ToString(b, 8).PadLeft(3, '0')}");
+            text.Append(escaped[b]);
         }
 
         text.Append('"');

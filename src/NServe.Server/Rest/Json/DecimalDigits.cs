@@ -21,7 +21,7 @@ internal ref struct DecimalDigits
     /// Reads .NET's invariant text of a finite non-zero number (<c>-1.5E-05</c>, <c>123456790</c>,
     /// <c>1.00195312E+000</c>) into <paramref name="digits"/> storage.
     /// </summary>
-    public static DecimalDigits Parse(ReadOnlySpan<byte> text, Span<byte> digits)
+    public static DecimalDigits Parse(scoped ReadOnlySpan<byte> text, Span<byte> digits)
     {
         var result = new DecimalDigits { Digits = digits };
         var i = 0;

@@ -22,7 +22,7 @@ internal static class JsonLeafReader
                 }
 
                 // rapidjson's GetFloat: the double, then narrowed.
-                sink.Append((float)JsonNumberParser.ParseDouble(cursor.ReadNumber()));
+                sink.Append((float)JsonNumberParser.ReadDouble(cursor.Json, ref cursor.Position));
                 return true;
             case TensorDataType.Double:
                 if (!IsNumber(first))
@@ -30,7 +30,7 @@ internal static class JsonLeafReader
                     return false;
                 }
 
-                sink.Append(JsonNumberParser.ParseDouble(cursor.ReadNumber()));
+                sink.Append(JsonNumberParser.ReadDouble(cursor.Json, ref cursor.Position));
                 return true;
             case TensorDataType.Half:
                 if (!IsNumber(first))
@@ -38,7 +38,7 @@ internal static class JsonLeafReader
                     return false;
                 }
 
-                sink.Append((Half)JsonNumberParser.ParseDouble(cursor.ReadNumber()));
+                sink.Append((Half)JsonNumberParser.ReadDouble(cursor.Json, ref cursor.Position));
                 return true;
             case TensorDataType.Int32:
                 return TryReadInteger(ref cursor, first, int.MinValue, int.MaxValue, out var int32) && Append(sink, (int)int32);

@@ -53,106 +53,127 @@ internal static class JsonNumberParser
     /// <summary>The token's value as a double (rapidjson's <c>GetDouble</c>); NaN and Infinity tokens included.</summary>
     public static double ParseDouble(ReadOnlySpan<byte> token)
     {
-        if (TryParseInteger(token, out var negative, out var magnitude))
-        {
-            // An integer token is stored as an integer: -0 is plain 0.
-            var value = (double)magnitude;
-            return negative && magnitude != 0 ? -value : value;
-        }
-
-        var last = token[^1];
-        if (last == 'N')
-        {
-            return double.NaN;
-        }
-
-        if (last is (byte)'f' or (byte)'y')
-        {
-            return token[0] == '-' ? double.NegativeInfinity : double.PositiveInfinity;
-        }
-
-        return TryParseShortDecimal(token, out var exact)
-            ? exact
-            : double.Parse(token, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var position = 0;
+        return ReadDouble(token, ref position);
     }
 
     /// <summary>
-    /// Clinger's fast path: a decimal whose digits fit a double's 53-bit mantissa, scaled by at most
-    /// 10^22, is one exact multiplication or division, hence correctly rounded. Covers typical tensor data.
+    /// Reads the (validated) number at <paramref name="position"/> as a double and moves past it: one pass
+    /// that scans and converts. Decimals whose digits fit a double's 53-bit mantissa and whose scale is at
+    /// most 10^22 take Clinger's fast path (one exact multiplication or division, so correctly rounded),
+    /// which covers typical tensor data; the rest go to the full parser.
     /// </summary>
-    private static bool TryParseShortDecimal(ReadOnlySpan<byte> token, out double value)
+    public static double ReadDouble(ReadOnlySpan<byte> json, ref int position)
     {
-        value = 0;
-        var negative = token[0] == '-';
-        var i = negative ? 1 : 0;
-        ulong mantissa = 0;
-        var digits = 0;
-        var scale = 0;
-        var seenPoint = false;
-        for (; i < token.Length; i++)
+        var start = position;
+        var i = start;
+        var negative = json[i] == '-';
+        if (negative)
         {
-            var b = token[i];
-            if (b == '.')
+            i++;
+        }
+
+        var first = json[i];
+        if (first == 'N')
+        {
+            position = i + 3;
+            return double.NaN;
+        }
+
+        if (first == 'I')
+        {
+            position = i + (i + 3 < json.Length && json[i + 3] == 'i' ? 8 : 3);
+            return negative ? double.NegativeInfinity : double.PositiveInfinity;
+        }
+
+        ulong mantissa = 0;
+        var significantDigits = 0;
+        var scale = 0;
+        uint digit;
+        while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
+        {
+            mantissa = (mantissa * 10) + digit;
+            if (mantissa != 0)
             {
-                seenPoint = true;
-                continue;
+                significantDigits++;
             }
 
-            var digit = (uint)(b - '0');
-            if (digit > 9)
+            i++;
+            if (significantDigits == 19)
             {
-                break;
-            }
-
-            if (mantissa != 0 || digit != 0)
-            {
-                if (++digits > 19)
-                {
-                    return false;
-                }
-            }
-
-            mantissa = mantissa * 10 + digit;
-            if (seenPoint)
-            {
-                scale--;
+                return ReadLongNumber(json, start, ref position);
             }
         }
 
-        if (i < token.Length)
+        var isInteger = true;
+        if ((uint)i < (uint)json.Length && json[i] == '.')
         {
-            // Exponent: [eE][+-]digits.
+            isInteger = false;
             i++;
-            var negativeExponent = token[i] == '-';
-            if (token[i] is (byte)'+' or (byte)'-')
+            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                if (mantissa != 0)
+                {
+                    significantDigits++;
+                }
+
+                scale--;
+                i++;
+                if (significantDigits == 19)
+                {
+                    return ReadLongNumber(json, start, ref position);
+                }
+            }
+        }
+
+        if ((uint)i < (uint)json.Length && (json[i] | 0x20) == 'e')
+        {
+            isInteger = false;
+            i++;
+            var negativeExponent = json[i] == '-';
+            if (json[i] is (byte)'+' or (byte)'-')
             {
                 i++;
             }
 
             var exponent = 0;
-            for (; i < token.Length; i++)
+            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
             {
-                exponent = exponent * 10 + (token[i] - '0');
-                if (exponent > 1000)
-                {
-                    return false;
-                }
+                exponent = Math.Min((exponent * 10) + (int)digit, 100_000);
+                i++;
             }
 
             scale += negativeExponent ? -exponent : exponent;
         }
 
-        if (mantissa > MaxExactMantissa || scale < -22 || scale > 22)
+        position = i;
+        if (isInteger)
         {
-            return false;
+            // An integer token is stored as an integer: -0 is plain 0.
+            var integer = (double)mantissa;
+            return negative && mantissa != 0 ? -integer : integer;
         }
 
-        value = scale < 0 ? mantissa / PowersOfTen[-scale] : mantissa * PowersOfTen[scale];
-        if (negative)
+        if (mantissa <= MaxExactMantissa && scale is >= -22 and <= 22)
         {
-            value = -value;
+            var value = scale < 0 ? mantissa / PowersOfTen[-scale] : mantissa * PowersOfTen[scale];
+            return negative ? -value : value;
         }
 
-        return true;
+        return double.Parse(json[start..i], NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    // More digits than a ulong holds exactly: find the token's end and let the full parser have it.
+    private static double ReadLongNumber(ReadOnlySpan<byte> json, int start, ref int position)
+    {
+        var i = start + 1;
+        while ((uint)i < (uint)json.Length && json[i] is (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'e' or (byte)'E' or (byte)'+' or (byte)'-')
+        {
+            i++;
+        }
+
+        position = i;
+        return double.Parse(json[start..i], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 }

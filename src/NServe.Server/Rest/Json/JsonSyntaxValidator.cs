@@ -100,7 +100,7 @@ internal ref struct JsonSyntaxValidator
                 // Entered a non-empty container; its first element or member name comes next.
                 if (_levels[_depth - 1] == ObjectLevel)
                 {
-                    (pendingKey, pendingStart) = ParseMemberName(rootKeys, found);
+                    ParseMemberName(rootKeys, found, ref pendingKey, ref pendingStart);
                 }
 
                 context = ValueContext.Nested;
@@ -143,7 +143,7 @@ internal ref struct JsonSyntaxValidator
                     {
                         _pos++;
                         SkipWhitespace();
-                        (pendingKey, pendingStart) = ParseMemberName(rootKeys, found);
+                        ParseMemberName(rootKeys, found, ref pendingKey, ref pendingStart);
                         break;
                     }
 
@@ -206,8 +206,11 @@ internal ref struct JsonSyntaxValidator
         }
     }
 
-    /// <summary>Reads <c>"name" :</c> and leaves _pos at the member's value; notes a root key of interest.</summary>
-    private (int PendingKey, int ValueStart) ParseMemberName(ReadOnlySpan<byte[]> rootKeys, Span<JsonValueRange> found)
+    /// <summary>
+    /// Reads <c>"name" :</c> and leaves _pos at the member's value. A root member whose name is of interest
+    /// becomes the pending key, whose value range is noted once the value ends.
+    /// </summary>
+    private void ParseMemberName(ReadOnlySpan<byte[]> rootKeys, Span<JsonValueRange> found, ref int pendingKey, ref int pendingStart)
     {
         if (Current != '"')
         {
@@ -216,15 +219,15 @@ internal ref struct JsonSyntaxValidator
 
         var keyStart = _pos + 1;
         ScanString(out var hasEscapes);
-        var pendingKey = -1;
+        var key = -1;
         if (_depth == 1)
         {
-            var key = _json[keyStart..(_pos - 1)];
+            var name = _json[keyStart..(_pos - 1)];
             for (var i = 0; i < rootKeys.Length; i++)
             {
-                if (!found[i].Exists && JsonStrings.ContentEquals(key, hasEscapes, rootKeys[i]))
+                if (!found[i].Exists && JsonStrings.ContentEquals(name, hasEscapes, rootKeys[i]))
                 {
-                    pendingKey = i;
+                    key = i;
                     break;
                 }
             }
@@ -238,7 +241,11 @@ internal ref struct JsonSyntaxValidator
 
         _pos++;
         SkipWhitespace();
-        return (pendingKey, _pos);
+        if (_depth == 1)
+        {
+            pendingKey = key;
+            pendingStart = _pos;
+        }
     }
 
     private void Push(byte level)
@@ -261,16 +268,21 @@ internal ref struct JsonSyntaxValidator
 
     private void SkipWhitespace()
     {
-        while (_pos < _json.Length)
+        // Locals, not fields: the span and index stay in registers.
+        var json = _json;
+        var pos = _pos;
+        while ((uint)pos < (uint)json.Length)
         {
-            var b = _json[_pos];
+            var b = json[pos];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
             {
-                return;
+                break;
             }
 
-            _pos++;
+            pos++;
         }
+
+        _pos = pos;
     }
 
     private void ScanLiteral(ReadOnlySpan<byte> literal)
@@ -483,10 +495,14 @@ internal ref struct JsonSyntaxValidator
 
     private void SkipDigits()
     {
-        while (IsDigit(Current))
+        var json = _json;
+        var pos = _pos;
+        while ((uint)pos < (uint)json.Length && (uint)(json[pos] - '0') <= 9)
         {
-            _pos++;
+            pos++;
         }
+
+        _pos = pos;
     }
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
