@@ -14,7 +14,7 @@ public static class FlagSupport
         ["rest_api_port"] = true,
         ["rest_api_num_threads"] = true,
         ["rest_api_timeout_in_ms"] = true,
-        ["rest_api_enable_cors_support"] = false,
+        ["rest_api_enable_cors_support"] = true,
         ["enable_batching"] = false,
         ["allow_version_labels_for_unavailable_models"] = true,
         ["batching_parameters_file"] = false,
