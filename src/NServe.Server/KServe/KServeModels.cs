@@ -1,0 +1,49 @@
+using NServe.Core.Management;
+using NServe.Core.Servables;
+
+namespace NServe.Server.KServe;
+
+/// <summary>Resolves v2 model names and version strings to servables, and describes them for metadata.</summary>
+public sealed class KServeModels(ServableManager manager)
+{
+    /// <summary>The servable a request means (latest when the version is empty); NotFound / InvalidArgument otherwise.</summary>
+    public ServableHandle GetHandle(string model, string? version)
+    {
+        var request = KServeVersion.Request(model, version);
+        if (!string.IsNullOrEmpty(model) && !manager.ModelNames.Contains(model, StringComparer.Ordinal))
+        {
+            throw KServeErrors.UnknownModel(model);
+        }
+
+        return manager.GetHandle(request);
+    }
+
+    /// <summary>
+    /// Metadata of the version a request means: every AVAILABLE version of the model (highest first), the
+    /// platform, and the inputs and outputs of the default signature (none when there is no default).
+    /// </summary>
+    public KServeModelMetadata GetMetadata(string model, string? version)
+    {
+        using var handle = GetHandle(model, version);
+        var servable = handle.Servable;
+        var versions = manager.GetVersionStatuses(model)
+            .Where(s => s.State == ServableState.Available)
+            .Select(s => KServeVersion.Format(s.Version))
+            .ToList();
+        if (!KServeSignatures.TryDefault(servable, out var key))
+        {
+            return new KServeModelMetadata(model, versions, KServeSignatures.Platform(servable.Platform), [], []);
+        }
+
+        var signature = servable.Signatures[key];
+        return new KServeModelMetadata(
+            model,
+            versions,
+            KServeSignatures.Platform(servable.Platform),
+            signature.Inputs.Select(p => Describe(p.Key, p.Value)).ToList(),
+            signature.Outputs.Select(p => Describe(p.Key, p.Value)).ToList());
+    }
+
+    private static KServeTensorMetadata Describe(string alias, TensorSpec spec) =>
+        new(alias, KServeDataTypes.Name(spec.DataType), KServeSignatures.Shape(spec));
+}
