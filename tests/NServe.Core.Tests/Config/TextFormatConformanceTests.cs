@@ -248,6 +248,10 @@ public sealed class TextFormatConformanceTests
         { "file", "name: \"a\" \u00e9" },
         { "file", "name: \"a\" \u4e2d" },
         { "file", "name: \"a\" @" },
+        { "file", "name: \"a\0b\"" },
+        { "file", "name: \"a\" # comment \0 more\npackage: \"p\"" },
+        { "file", "name: \"a\\\0\"" },
+        { "file", "name: \"a\"\r\npackage: \"p\" \r\n foo: 1" },
         { "file", "name:\"a\"package:\"b\"" },
         { "file", "message_type{name:\"M\"field{number:1;name:\"f\",}}" },
     };

@@ -68,8 +68,9 @@ internal sealed class TextTokenizer
 
             if (pos < text.Length && text[pos] == '#')
             {
-                int newline = text.AsSpan(pos).IndexOf('\n');
-                pos = newline < 0 ? text.Length : pos + newline + 1;
+                // C++ reads a NUL as the end of input: it ends the comment, then fails as a control character.
+                int stop = text.AsSpan(pos).IndexOfAny('\n', '\0');
+                pos = stop < 0 ? text.Length : text[pos + stop] == '\n' ? pos + stop + 1 : pos + stop;
                 continue;
             }
 
@@ -290,6 +291,11 @@ internal sealed class TextTokenizer
             if (c == '\n')
             {
                 throw ErrorAt(pos, "Multiline strings are not allowed. Did you miss a \"?.");
+            }
+
+            if (c == '\0')
+            {
+                throw ErrorAt(pos, "Unexpected end of string.");
             }
 
             if (c == delimiter)
