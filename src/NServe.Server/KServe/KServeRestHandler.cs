@@ -37,7 +37,12 @@ public sealed class KServeRestHandler(KServeModels models, KServeReadiness readi
         try
         {
             // The raw target keeps %2F inside a model name from splitting the path.
-            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path).ToString();
+            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+            if (string.IsNullOrEmpty(target))
+            {
+                target = (request.PathBase + request.Path).ToString();
+            }
+
             var query = target.IndexOf('?', StringComparison.Ordinal);
             var route = KServeRoute.Parse(query < 0 ? target : target[..query]);
             if (!string.Equals(request.Method, route.Method, StringComparison.Ordinal))
