@@ -66,6 +66,13 @@ internal ref struct JsonOutput(IBufferWriter<byte> writer)
     public void WriteString(ReadOnlySpan<byte> value)
     {
         WriteByte((byte)'"');
+        WriteStringContent(value);
+        WriteByte((byte)'"');
+    }
+
+    /// <summary>Writes <paramref name="value"/> escaped, without the quotes.</summary>
+    public void WriteStringContent(ReadOnlySpan<byte> value)
+    {
         while (true)
         {
             var run = value.IndexOfAny(NeedsEscape);
@@ -79,8 +86,6 @@ internal ref struct JsonOutput(IBufferWriter<byte> writer)
             WriteEscape(value[run]);
             value = value[(run + 1)..];
         }
-
-        WriteByte((byte)'"');
     }
 
     /// <summary>Writes <c>{"b64":"..."}</c> holding <paramref name="value"/> base64-encoded (padded).</summary>

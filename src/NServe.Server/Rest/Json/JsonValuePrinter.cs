@@ -6,8 +6,8 @@ namespace NServe.Server.Rest.Json;
 /// <summary>
 /// Prints a JSON value for an error message the way TF Serving's <c>JsonValueToString</c> does: rapidjson's
 /// PrettyWriter (4-space indent), a scalar number in TF's decimal format, and writing stops once about
-/// 256 bytes are out (so the text may be cut mid-value). A nested NaN or Infinity also stops it, as
-/// rapidjson's writer refuses those.
+/// 256 bytes are out (so the text may be cut mid-value; a longer string is cut too). A nested NaN or
+/// Infinity also stops it, as rapidjson's writer refuses those.
 /// </summary>
 internal static class JsonValuePrinter
 {
@@ -84,7 +84,11 @@ internal static class JsonValuePrinter
                     var name = cursor.ReadMemberName(out var hasEscapes);
                     output.WriteRaw(firstMember ? "\n"u8 : ",\n"u8);
                     WriteIndent(ref output, level + 1);
-                    output.WriteString(hasEscapes ? JsonStrings.ToBytes(name, true) : name);
+                    if (!WriteString(ref output, name, hasEscapes))
+                    {
+                        return false;
+                    }
+
                     output.WriteRaw(": "u8);
                     firstMember = false;
                     if (!PrintValue(ref cursor, ref output, level + 1))
@@ -134,8 +138,7 @@ internal static class JsonValuePrinter
 
             case (byte)'"':
                 var content = cursor.ReadString(out var escaped);
-                output.WriteString(escaped ? JsonStrings.ToBytes(content, true) : content);
-                return true;
+                return WriteString(ref output, content, escaped);
 
             case (byte)'t':
                 cursor.SkipValue();
@@ -169,6 +172,22 @@ internal static class JsonValuePrinter
                 WriteRapidJsonDouble(ref output, value);
                 return true;
         }
+    }
+
+    /// <summary>Writes a string, but only its first bytes (and no closing quote) if it would not fit the limit.</summary>
+    private static bool WriteString(ref JsonOutput output, ReadOnlySpan<byte> content, bool hasEscapes)
+    {
+        var bytes = hasEscapes ? JsonStrings.ToBytes(content, true) : content;
+        output.WriteByte((byte)'"');
+        if (bytes.Length > Limit)
+        {
+            output.WriteStringContent(bytes[..Limit]);
+            return false;
+        }
+
+        output.WriteStringContent(bytes);
+        output.WriteByte((byte)'"');
+        return true;
     }
 
     private static void WriteInteger(ref JsonOutput output, bool negative, ulong magnitude)

@@ -349,6 +349,14 @@ public class PredictRequestErrorTests
     }
 
     [Fact]
+    public void Long_strings_in_messages_are_cut()
+    {
+        var error = ReadError($$"""{"inputs": ["{{new string('a', 5000)}}"]}""", FloatInput);
+
+        Assert.Equal($"JSON Value: \"{new string('a', 256)} Type: String is not of expected type: float", error.Message);
+    }
+
+    [Fact]
     public void Printed_values_escape_strings_and_format_numbers_like_rapidjson()
     {
         var error = ReadError("""{"inputs": [1], "instances": [0.5, 1e21, 1e-7, 123.0, -0.0, "q\"\n\u0001é", true, null, {}, []]}""", IntInput);
