@@ -45,6 +45,24 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's resident set size in bytes, from /proc.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    return kilobytes * 1024;
+                }
+            }
+
+            throw new InvalidOperationException("no VmRSS line in /proc status");
+        }
+    }
+
     /// <summary>Starts the server with its ports chosen here plus <paramref name="arguments"/>, and waits until REST answers.</summary>
     public static async Task<ServerProcess> StartAsync(params string[] arguments)
     {
