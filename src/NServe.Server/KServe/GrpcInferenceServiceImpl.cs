@@ -23,7 +23,7 @@ public sealed class GrpcInferenceServiceImpl(KServeModels models, KServeReadines
         Task.FromResult(new V2.ServerReadyResponse { Ready = readiness.IsServerReady() });
 
     public override Task<V2.ModelReadyResponse> ModelReady(V2.ModelReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new V2.ModelReadyResponse { Ready = readiness.IsModelReady(request.Name, KServeVersion.Parse(request.Version)) });
+        Task.FromResult(new V2.ModelReadyResponse { Ready = readiness.IsModelReady(request.Name, request.Version) });
 
     public override Task<V2.ServerMetadataResponse> ServerMetadata(V2.ServerMetadataRequest request, ServerCallContext context)
     {

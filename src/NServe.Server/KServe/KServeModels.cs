@@ -6,16 +6,15 @@ namespace NServe.Server.KServe;
 /// <summary>Resolves v2 model names and version strings to servables, and describes them for metadata.</summary>
 public sealed class KServeModels(ServableManager manager)
 {
-    /// <summary>The servable a request means (latest when the version is empty); NotFound / InvalidArgument otherwise.</summary>
+    /// <summary>The servable a request means (latest when the version is empty; see <see cref="KServeVersion"/>); NotFound / InvalidArgument otherwise.</summary>
     public ServableHandle GetHandle(string model, string? version)
     {
-        var request = KServeVersion.Request(model, version);
         if (!string.IsNullOrEmpty(model) && !manager.ModelNames.Contains(model, StringComparer.Ordinal))
         {
             throw KServeErrors.UnknownModel(model);
         }
 
-        return manager.GetHandle(request);
+        return manager.GetHandle(new ServableRequest(model, KServeVersion.Resolve(manager, model, version)));
     }
 
     /// <summary>

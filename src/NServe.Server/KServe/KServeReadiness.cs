@@ -33,8 +33,8 @@ public sealed class KServeReadiness(ServableManager manager)
         return true;
     }
 
-    /// <summary>True when the model (the given version, or any) is AVAILABLE; NotFound for a model the manager does not know.</summary>
-    public bool IsModelReady(string model, long? version)
+    /// <summary>True when the model (the given version or label, or any version) is AVAILABLE; NotFound for a model the manager does not know.</summary>
+    public bool IsModelReady(string model, string? version)
     {
         if (string.IsNullOrEmpty(model))
         {
@@ -46,6 +46,7 @@ public sealed class KServeReadiness(ServableManager manager)
             throw KServeErrors.UnknownModel(model);
         }
 
-        return manager.GetVersionStatuses(model).Any(s => s.State == ServableState.Available && (version is null || s.Version == version));
+        var wanted = KServeVersion.Resolve(manager, model, version);
+        return manager.GetVersionStatuses(model).Any(s => s.State == ServableState.Available && (wanted is null || s.Version == wanted));
     }
 }

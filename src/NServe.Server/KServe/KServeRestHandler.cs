@@ -66,7 +66,7 @@ public sealed class KServeRestHandler(KServeModels models, KServeReadiness readi
                     await WriteJsonAsync(response, ReadyStatus(serverReady), w => KServeJsonDocuments.WriteHealth(w, "ready"u8, serverReady)).ConfigureAwait(false);
                     break;
                 case KServeOperation.ModelReady:
-                    var modelReady = readiness.IsModelReady(route.Model!, KServeVersion.Parse(route.Version));
+                    var modelReady = readiness.IsModelReady(route.Model!, route.Version);
                     await WriteJsonAsync(response, ReadyStatus(modelReady), w => KServeJsonDocuments.WriteHealth(w, "ready"u8, modelReady, route.Model)).ConfigureAwait(false);
                     break;
                 case KServeOperation.ModelMetadata:

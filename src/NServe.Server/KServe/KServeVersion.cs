@@ -4,22 +4,34 @@ using NServe.Core.Management;
 
 namespace NServe.Server.KServe;
 
-/// <summary>v2 version strings: decimal numbers naming NServe's int64 versions; empty means the latest.</summary>
+/// <summary>
+/// v2 version strings: decimal numbers naming NServe's int64 versions; empty means the latest. v2 has no
+/// labels, so a version string that is not a number but is one of the model's version labels
+/// (<c>stable</c>, <c>canary</c>) resolves as the label does in v1; any other string is a bad request.
+/// </summary>
 public static class KServeVersion
 {
-    public static long? Parse(string? version)
+    /// <summary>The version <paramref name="version"/> names for <paramref name="model"/>: a number, a label's version, or null for the latest.</summary>
+    public static long? Resolve(ServableManager manager, string model, string? version)
     {
         if (string.IsNullOrEmpty(version))
         {
             return null;
         }
 
-        return long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw ServingException.InvalidArgument($"model version '{version}' is not a version number (v2 versions are decimal numbers)");
+        if (TryParseNumber(version, out var number))
+        {
+            return number;
+        }
+
+        return manager.GetLabels(model).TryGetValue(version, out var labelled)
+            ? labelled
+            : throw ServingException.InvalidArgument(
+                $"model version '{version}' is not a version number (v2 versions are decimal numbers) nor a version label of model '{model}'");
     }
 
-    public static ServableRequest Request(string model, string? version) => new(model, Parse(version));
-
     public static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryParseNumber(string version, out long number) =>
+        long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out number);
 }

@@ -25,8 +25,10 @@ public sealed class KServeModelsTests(KServeServingFixture fixture) : IClassFixt
     public void ModelReadinessFollowsAvailableVersions()
     {
         Assert.True(_readiness.IsModelReady("half_plus_two", null));
-        Assert.True(_readiness.IsModelReady("half_plus_two", 1));
-        Assert.False(_readiness.IsModelReady("half_plus_two", 2));
+        Assert.True(_readiness.IsModelReady("half_plus_two", "1"));
+        Assert.False(_readiness.IsModelReady("half_plus_two", "2"));
+        Assert.True(_readiness.IsModelReady("half_plus_two", "stable"));
+        Assert.False(_readiness.IsModelReady("half_plus_two", "next"));
         Assert.False(_readiness.IsModelReady("broken", null));
         var error = Assert.Throws<ServingException>(() => _readiness.IsModelReady("nope", null));
         Assert.Equal(StatusCode.NotFound, error.Code);
@@ -43,11 +45,39 @@ public sealed class KServeModelsTests(KServeServingFixture fixture) : IClassFixt
         manager.SetAspiredVersions("slow", "gated", [new AspiredVersion(1, "/nonexistent")]);
         Assert.False(readiness.IsServerReady());
         Assert.False(readiness.IsModelReady("slow", null));
+        Assert.False(readiness.IsModelReady("slow", "1"));
 
         gate.SetResult();
         await manager.WaitUntilIdleAsync(CancellationToken.None);
         Assert.True(readiness.IsServerReady());
         Assert.False(readiness.IsModelReady("slow", null));
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("1", 1L)]
+    [InlineData("0009", 9L)]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    [InlineData("stable", 1L)]
+    [InlineData("next", 2L)]
+    public void VersionStringsAreNumbersOrLabels(string text, long? version) =>
+        Assert.Equal(version, KServeVersion.Resolve(fixture.Manager, "half_plus_two", text));
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("Stable")]
+    [InlineData("-1")]
+    [InlineData("+1")]
+    [InlineData(" 1")]
+    [InlineData("1.0")]
+    [InlineData("9223372036854775808")]
+    public void OtherVersionStringsAreBadRequests(string text)
+    {
+        var error = Assert.Throws<ServingException>(() => KServeVersion.Resolve(fixture.Manager, "half_plus_two", text));
+        Assert.Equal(StatusCode.InvalidArgument, error.Code);
+        Assert.Equal(
+            $"model version '{text}' is not a version number (v2 versions are decimal numbers) nor a version label of model 'half_plus_two'",
+            error.Message);
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
     [InlineData("/v2/models/half_plus_two/ready", 200, """{"name":"half_plus_two","ready":true}""")]
     [InlineData("/v2/models/half_plus_two/versions/1/ready", 200, """{"name":"half_plus_two","ready":true}""")]
     [InlineData("/v2/models/half_plus_two/versions/2/ready", 503, """{"name":"half_plus_two","ready":false}""")]
+    [InlineData("/v2/models/half_plus_two/versions/stable/ready", 200, """{"name":"half_plus_two","ready":true}""")]
+    [InlineData("/v2/models/half_plus_two/versions/next/ready", 503, """{"name":"half_plus_two","ready":false}""")]
     [InlineData("/v2/models/broken/ready", 503, """{"name":"broken","ready":false}""")]
     public async Task HealthAnswers(string path, int expectedStatus, string expectedBody)
     {
@@ -83,7 +85,7 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
     [Theory]
     [InlineData("POST", "/v2/models/nope/infer", 404, "Model 'nope' is not known to this server")]
     [InlineData("POST", "/v2/models/half_plus_two/versions/9/infer", 404, "Servable not found for request: Specific(half_plus_two, 9)")]
-    [InlineData("POST", "/v2/models/half_plus_two/versions/v1/infer", 400, "model version 'v1' is not a version number (v2 versions are decimal numbers)")]
+    [InlineData("POST", "/v2/models/half_plus_two/versions/v1/infer", 400, "model version 'v1' is not a version number (v2 versions are decimal numbers) nor a version label of model 'half_plus_two'")]
     [InlineData("GET", "/v2/models/half_plus_two/infer", 405, "GET is not allowed here; use POST")]
     [InlineData("POST", "/v2/health/live", 405, "POST is not allowed here; use GET")]
     [InlineData("GET", "/v2/models/nope", 404, "Model 'nope' is not known to this server")]

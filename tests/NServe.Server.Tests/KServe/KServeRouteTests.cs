@@ -57,24 +57,4 @@ public sealed class KServeRouteTests
     [InlineData("/V2/health/live", false)]
     [InlineData("/", false)]
     public void TheHandlerClaimsOnlyV2Paths(string path, bool claimed) => Assert.Equal(claimed, KServeRoute.IsKServePath(path));
-
-    [Theory]
-    [InlineData("", null)]
-    [InlineData("7", 7L)]
-    [InlineData("9223372036854775807", long.MaxValue)]
-    public void VersionsAreDecimalNumbers(string text, long? version) => Assert.Equal(version, KServeVersion.Parse(text));
-
-    [Theory]
-    [InlineData("abc")]
-    [InlineData("-1")]
-    [InlineData("+1")]
-    [InlineData(" 1")]
-    [InlineData("1.0")]
-    [InlineData("9223372036854775808")]
-    public void OtherVersionStringsAreBadRequests(string text)
-    {
-        var error = Assert.Throws<ServingException>(() => KServeVersion.Parse(text));
-        Assert.Equal(StatusCode.InvalidArgument, error.Code);
-        Assert.Contains($"model version '{text}' is not a version number", error.Message, StringComparison.Ordinal);
-    }
 }

@@ -8,7 +8,8 @@ namespace NServe.Server.Tests.KServe;
 
 /// <summary>
 /// A real manager with the ONNX loader serving the repository's examples (half_plus_two, two_inputs), the
-/// every-datatype identity model as version 3 of <c>identity</c>, and <c>broken</c>, whose only version
+/// every-datatype identity model as version 3 of <c>identity</c>, labels stable → 1 and next → 2 (not loaded) on
+/// half_plus_two, and <c>broken</c>, whose only version
 /// folder holds no model and so fails to load.
 /// </summary>
 public sealed class KServeServingFixture : IAsyncLifetime
@@ -22,6 +23,7 @@ public sealed class KServeServingFixture : IAsyncLifetime
         Manager = new ServableManager([new OnnxLoader(OnnxRuntimeOptions.Default)], new ManagerOptions(), NullLogger<ServableManager>.Instance);
         var examples = Path.Combine(RepositoryRoot, "examples");
         Manager.SetAspiredVersions("half_plus_two", null, [new AspiredVersion(1, Path.Combine(examples, "half_plus_two", "1"))]);
+        Manager.SetLabels("half_plus_two", new Dictionary<string, long> { ["stable"] = 1, ["next"] = 2 });
         Manager.SetAspiredVersions("two_inputs", null, [new AspiredVersion(1, Path.Combine(examples, "two_inputs", "1"))]);
         IdentityModels.Write(Path.Combine(_temp, "identity"), 3);
         Manager.SetAspiredVersions("identity", null, [new AspiredVersion(3, Path.Combine(_temp, "identity", "3"))]);
