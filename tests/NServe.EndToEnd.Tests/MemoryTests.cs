@@ -63,7 +63,7 @@ public sealed class MemoryTests : IDisposable
         Directory.CreateDirectory(folder);
         var model = new NServe.Onnx.Building.OnnxModelBuilder();
         var graph = model.Graph;
-        graph.AddInput("x", Onnx.TensorProto.Types.DataType.Float, [NServe.Onnx.Building.OnnxDim.Symbolic("batch")]);
+        graph.AddInput("x", global::Onnx.TensorProto.Types.DataType.Float, [NServe.Onnx.Building.OnnxDim.Symbolic("batch")]);
         var weights = new float[4_000_000];
         for (var i = 0; i < weights.Length; i++)
         {
@@ -73,7 +73,7 @@ public sealed class MemoryTests : IDisposable
         var table = graph.AddInitializer<float>("table", [weights.Length], weights);
         graph.AddNode("ReduceMax", [table], ["peak"]).Attribute("keepdims", 0L);
         graph.AddNode("Add", ["x", "peak"], ["y"]);
-        graph.AddOutput("y", Onnx.TensorProto.Types.DataType.Float, [NServe.Onnx.Building.OnnxDim.Symbolic("batch")]);
+        graph.AddOutput("y", global::Onnx.TensorProto.Types.DataType.Float, [NServe.Onnx.Building.OnnxDim.Symbolic("batch")]);
         File.WriteAllBytes(Path.Combine(folder, "model.onnx"), model.Serialize());
     }
 }
