@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using NServe.Onnx.Building;
+using OnnxDataType = Onnx.TensorProto.Types.DataType;
+
+namespace NServe.Bench.Batching;
+
+/// <summary>
+/// A compute-bound benchmark model: an MLP 784-512-512-10 (MatMul, Add, Relu) with fixed pseudo-random
+/// weights, input <c>x</c> [batch, 784], output <c>y</c> [batch, 10]. At batch 1 it reads 2.7 MB of weights
+/// per example, which batching shares across examples.
+/// </summary>
+internal static class MlpModel
+{
+    public const int Inputs = 784;
+
+    private static readonly int[] Widths = [Inputs, 512, 512, 10];
+
+    public static OnnxModelBuilder Build()
+    {
+        var model = new OnnxModelBuilder("mlp") { DocString = "MLP 784-512-512-10 with fixed weights, for benchmarks" };
+        var graph = model.Graph;
+        graph.AddInput("x", OnnxDataType.Float, ["batch", Inputs]);
+        var random = new Random(784);
+        var current = "x";
+        for (var layer = 0; layer < Widths.Length - 1; layer++)
+        {
+            int rows = Widths[layer], columns = Widths[layer + 1];
+            var scale = MathF.Sqrt(2f / rows);
+            var weights = new float[rows * columns];
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = ((float)random.NextDouble() - 0.5f) * 2 * scale;
+            }
+
+            var bias = new float[columns];
+            Array.Fill(bias, 0.01f);
+            var w = graph.AddInitializer<float>($"w{layer}", [rows, columns], weights);
+            var b = graph.AddInitializer<float>($"b{layer}", [columns], bias);
+            var product = $"matmul{layer}";
+            graph.AddNode("MatMul", [current, w], [product]);
+            var last = layer == Widths.Length - 2;
+            var sum = last ? "y" : $"add{layer}";
+            graph.AddNode("Add", [product, b], [sum]);
+            if (!last)
+            {
+                current = $"relu{layer}";
+                graph.AddNode("Relu", [sum], [current]);
+            }
+        }
+
+        graph.AddOutput("y", OnnxDataType.Float, ["batch", Widths[^1]]);
+        return model;
+    }
+
+    /// <summary>One example as a REST body: <c>{"instances": [[784 numbers]]}</c>.</summary>
+    public static string RequestBody()
+    {
+        var text = new StringBuilder("{\"instances\": [[");
+        for (var i = 0; i < Inputs; i++)
+        {
+            text.Append(i > 0 ? ", " : "").Append(((i % 97) / 97.0).ToString("0.####", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append("]]}").ToString();
+    }
+}
