@@ -90,7 +90,11 @@ public sealed class OnnxServable : IServable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        NativeMemoryTrim.AfterUnload();
+    }
 
     private static OnnxServable WithDefaultSignature(ServableId id, InferenceSession session)
     {

@@ -31,6 +31,7 @@ public static class ServerHost
             IntraOpThreads = (int)options.TensorflowIntraOpParallelism,
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
+        NativeMemoryTrim.ConfigureForServing();
         IServableLoader[] loaders = [new OnnxLoader(runtime)];
         var manager = new ServableManager(
             loaders,
