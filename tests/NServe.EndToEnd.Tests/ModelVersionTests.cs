@@ -73,4 +73,39 @@ public sealed class ModelVersionTests : IDisposable
         var (_, statusBody) = await Json.GetAsync(server.Http, "/v1/models/m");
         Assert.Contains("model.onnx", statusBody);
     }
+
+    [Fact]
+    public async Task AFailedVersionIsTriedAgainOnlyWhenItsFilesChange()
+    {
+        LinearModel.Write(Path.Combine(_base, "1"), 0.5f, 2f);
+        var broken = Path.Combine(_base, "2");
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, "model.onnx"), "not a model");
+        await using var server = await ServerProcess.StartAsync("--model_name=m", $"--model_base_path={_base}", "--file_system_poll_wait_seconds=1");
+
+        var (_, failed) = await Json.GetAsync(server.Http, "/v1/models/m/versions/2");
+        Assert.Contains("\"END\"", failed);
+        Assert.Equal(3.0, await PredictAsync(server, 2));
+
+        // Fixing the files in place makes the version load on a later poll.
+        File.Delete(Path.Combine(broken, "model.onnx"));
+        LinearModel.Write(broken, 0.5f, 3f);
+        await WaitForAsync(async () => await PredictAsync(server, 2) == 4.0, "the repaired version 2 to serve");
+    }
+
+    [Fact]
+    public async Task BasePathsAreFollowedThroughSymbolicLinksAndLoopsAreRefused()
+    {
+        var real = Path.Combine(_base, "real");
+        LinearModel.Write(Path.Combine(real, "1"), 0.5f, 2f);
+        var link = Path.Combine(_base, "link");
+        Directory.CreateSymbolicLink(link, real);
+        var looped = Path.Combine(real, "2");
+        LinearModel.Write(looped, 0.5f, 3f);
+        Directory.CreateSymbolicLink(Path.Combine(looped, "loop"), looped);
+
+        await using var server = await ServerProcess.StartAsync("--model_name=m", $"--model_base_path={link}");
+        Assert.Equal(3.0, await PredictAsync(server, 2));
+        Assert.Contains("loop", server.Output, StringComparison.OrdinalIgnoreCase);
+    }
 }
