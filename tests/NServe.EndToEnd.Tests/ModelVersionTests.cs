@@ -78,11 +78,14 @@ public sealed class ModelVersionTests : IDisposable
     public async Task AFailedVersionIsTriedAgainOnlyWhenItsFilesChange()
     {
         LinearModel.Write(Path.Combine(_base, "1"), 0.5f, 2f);
+        await using var server = await ServerProcess.StartAsync("--model_name=m", $"--model_base_path={_base}", "--file_system_poll_wait_seconds=1");
         var broken = Path.Combine(_base, "2");
         Directory.CreateDirectory(broken);
         File.WriteAllText(Path.Combine(broken, "model.onnx"), "not a model");
-        await using var server = await ServerProcess.StartAsync("--model_name=m", $"--model_base_path={_base}", "--file_system_poll_wait_seconds=1");
-
+        await WaitForAsync(
+            async () => (await Json.GetAsync(server.Http, "/v1/models/m/versions/2")).Body.Contains("\"END\"", StringComparison.Ordinal),
+            "version 2 to fail");
+        await Task.Delay(2500);
         var (_, failed) = await Json.GetAsync(server.Http, "/v1/models/m/versions/2");
         Assert.Contains("\"END\"", failed);
         Assert.Equal(3.0, await PredictAsync(server, 2));
