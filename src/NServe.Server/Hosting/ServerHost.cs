@@ -11,6 +11,7 @@ using NServe.Core.Errors;
 using NServe.Core.Sources;
 using NServe.Onnx;
 using NServe.Server.Grpc;
+using NServe.Server.KServe;
 using NServe.Server.Options;
 using NServe.Server.Rest;
 using NServe.Server.Serving;
@@ -143,6 +144,7 @@ public static class ServerHost
             EnableCors = options.RestApiEnableCorsSupport,
         });
         builder.Services.AddSingleton<RestApiHandler>();
+        builder.Services.AddKServe();
         builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent });
         builder.Services.AddGrpc(grpc =>
         {
@@ -155,11 +157,15 @@ public static class ServerHost
         var app = builder.Build();
         var restPort = options.IsRestApiExported ? options.RestApiPort : 0;
         var rest = app.Services.GetRequiredService<RestApiHandler>();
+        var kserve = app.Services.GetRequiredService<KServeRestHandler>();
+
+        // One port, two REST APIs: KServe v2 under /v2, TF Serving's v1 for everything else.
         app.Use((context, next) => restPort != 0 && context.Connection.LocalPort == restPort
-            ? rest.HandleAsync(context)
+            ? (kserve.CanHandle(context.Request.Path.Value ?? "") ? kserve.HandleAsync(context) : rest.HandleAsync(context))
             : next(context));
         app.MapGrpcService<PredictionServiceImpl>();
         app.MapGrpcService<ModelServiceImpl>();
+        app.MapGrpcService<GrpcInferenceServiceImpl>();
         return app;
     }
 }
