@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Core.Management;
 using NServe.Core.Servables;
 
@@ -9,12 +10,16 @@ public sealed class KServeModels(ServableManager manager)
     /// <summary>The servable a request means (latest when the version is empty; see <see cref="KServeVersion"/>); NotFound / InvalidArgument otherwise.</summary>
     public ServableHandle GetHandle(string model, string? version)
     {
-        if (!string.IsNullOrEmpty(model) && !manager.ModelNames.Contains(model, StringComparer.Ordinal))
+        var wanted = KServeVersion.Resolve(manager, model, version);
+        try
         {
+            return manager.GetHandle(new ServableRequest(model, wanted));
+        }
+        catch (ServingException e) when (e.Code == StatusCode.NotFound && !manager.ModelNames.Contains(model, StringComparer.Ordinal))
+        {
+            // Only on failure: the model list is built per call, too costly for every request.
             throw KServeErrors.UnknownModel(model);
         }
-
-        return manager.GetHandle(new ServableRequest(model, KServeVersion.Resolve(manager, model, version)));
     }
 
     /// <summary>

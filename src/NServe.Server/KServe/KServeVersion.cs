@@ -24,10 +24,16 @@ public static class KServeVersion
             return number;
         }
 
-        return manager.GetLabels(model).TryGetValue(version, out var labelled)
-            ? labelled
-            : throw ServingException.InvalidArgument(
-                $"model version '{version}' is not a version number (v2 versions are decimal numbers) nor a version label of model '{model}'");
+        if (manager.GetLabels(model).TryGetValue(version, out var labelled))
+        {
+            return labelled;
+        }
+
+        // An unknown model is the clearer error (404) than its version string.
+        throw manager.ModelNames.Contains(model, StringComparer.Ordinal)
+            ? ServingException.InvalidArgument(
+                $"model version '{version}' is not a version number (v2 versions are decimal numbers) nor a version label of model '{model}'")
+            : KServeErrors.UnknownModel(model);
     }
 
     public static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);

@@ -94,6 +94,8 @@ public sealed class KServeModelsTests(KServeServingFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData("nope", "", StatusCode.NotFound)]
+    [InlineData("nope", "stable", StatusCode.NotFound)]
+    [InlineData("nope", "3", StatusCode.NotFound)]
     [InlineData("half_plus_two", "2", StatusCode.NotFound)]
     [InlineData("half_plus_two", "x", StatusCode.InvalidArgument)]
     [InlineData("broken", "", StatusCode.NotFound)]
