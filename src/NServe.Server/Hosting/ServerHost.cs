@@ -14,6 +14,7 @@ using NServe.Server.Grpc;
 using NServe.Server.KServe;
 using NServe.Server.Options;
 using NServe.Server.Rest;
+using NServe.Server.Security;
 using NServe.Server.Serving;
 
 namespace NServe.Server.Hosting;
@@ -80,9 +81,26 @@ public static class ServerHost
             }
         }
 
-        var app = Build(options, manager, applier, loggerFactory);
-        var polling = source.RunAsync(stopping);
-        var configPolling = configSource.RunAsync(stopping);
+        TlsSettings? grpcTls;
+        TlsSettings? restTls;
+        BearerTokens tokens;
+        try
+        {
+            grpcTls = options.SslConfigFile.Length > 0 ? TlsSettings.Load(options.SslConfigFile) : null;
+            restTls = options.RestApiSslConfigFile.Length > 0 ? TlsSettings.Load(options.RestApiSslConfigFile) : null;
+            tokens = BearerTokens.Load(options.InferenceTokenFile, options.AdminTokenFile);
+        }
+        catch (ServingException ex)
+        {
+            logger.LogCritical("{Error}", ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), loggerFactory);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var polling = source.RunAsync(running.Token);
+        var configPolling = configSource.RunAsync(running.Token);
         await app.StartAsync(stopping).ConfigureAwait(false);
         if (options.Port != 0)
         {
@@ -99,29 +117,50 @@ public static class ServerHost
             logger.LogInformation("Exporting HTTP/REST API at:localhost:{Port} ...", options.RestApiPort);
         }
 
+        // Returns once SIGTERM/SIGINT has stopped Kestrel and the requests in flight have finished.
         await app.WaitForShutdownAsync(stopping).ConfigureAwait(false);
+        await running.CancelAsync().ConfigureAwait(false);
         await polling.ConfigureAwait(false);
         await configPolling.ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        logger.LogInformation("Server stopped");
         return 0;
     }
 
-    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, ILoggerFactory loggerFactory)
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+
+        // SIGTERM/SIGINT: Kestrel stops accepting and waits this long for requests in flight.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, options.ShutdownGracePeriodSeconds)));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             if (options.Port != 0)
             {
-                kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.ListenAnyIP(options.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    if (security.GrpcTls is { } tls)
+                    {
+                        listen.UseHttps(tls.Apply);
+                    }
+                });
             }
 
             if (options.IsRestApiExported)
             {
-                kestrel.ListenAnyIP(options.RestApiPort, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.ListenAnyIP(options.RestApiPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    if (security.RestTls is { } tls)
+                    {
+                        listen.UseHttps(tls.Apply);
+                    }
+                });
             }
 
             if (options.GrpcSocketPath.Length > 0)
@@ -144,11 +183,14 @@ public static class ServerHost
             EnableCors = options.RestApiEnableCorsSupport,
         });
         builder.Services.AddSingleton<RestApiHandler>();
+        builder.Services.AddSingleton(security.Tokens);
+        builder.Services.AddSingleton<RestPortDispatcher>();
         builder.Services.AddKServe();
         builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent });
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ServingExceptionInterceptor>();
+            grpc.Interceptors.Add<BearerTokenInterceptor>();
             grpc.MaxReceiveMessageSize = int.MaxValue;
             grpc.MaxSendMessageSize = int.MaxValue;
             grpc.EnableDetailedErrors = false;
@@ -156,16 +198,16 @@ public static class ServerHost
 
         var app = builder.Build();
         var restPort = options.IsRestApiExported ? options.RestApiPort : 0;
-        var rest = app.Services.GetRequiredService<RestApiHandler>();
-        var kserve = app.Services.GetRequiredService<KServeRestHandler>();
-
-        // One port, two REST APIs: KServe v2 under /v2, TF Serving's v1 for everything else.
+        var dispatcher = app.Services.GetRequiredService<RestPortDispatcher>();
         app.Use((context, next) => restPort != 0 && context.Connection.LocalPort == restPort
-            ? (kserve.CanHandle(context.Request.Path.Value ?? "") ? kserve.HandleAsync(context) : rest.HandleAsync(context))
+            ? dispatcher.DispatchAsync(context)
             : next(context));
         app.MapGrpcService<PredictionServiceImpl>();
         app.MapGrpcService<ModelServiceImpl>();
         app.MapGrpcService<GrpcInferenceServiceImpl>();
         return app;
     }
+
+    /// <summary>TLS per port and bearer tokens, read and checked before the server starts.</summary>
+    private sealed record HostSecurity(TlsSettings? GrpcTls, TlsSettings? RestTls, BearerTokens Tokens);
 }

@@ -34,7 +34,7 @@ public static class FlagSupport
         ["tensorflow_intra_op_parallelism"] = true,
         ["tensorflow_inter_op_parallelism"] = true,
         ["use_alts_credentials"] = false,
-        ["ssl_config_file"] = false,
+        ["ssl_config_file"] = true,
         ["platform_config_file"] = false,
         ["per_process_gpu_memory_fraction"] = false,
         ["saved_model_tags"] = false,
@@ -57,6 +57,10 @@ public static class FlagSupport
         ["skip_initialize_tpu"] = false,
         ["enable_grpc_healthcheck_service"] = false,
         ["enable_serialization_as_tensor_content"] = true,
+        ["shutdown_grace_period_seconds"] = true,
+        ["rest_api_ssl_config_file"] = true,
+        ["inference_token_file"] = true,
+        ["admin_token_file"] = true,
     };
 
     /// <summary>True when NServe implements what <c>--<paramref name="flagName"/></c> controls.</summary>

@@ -105,6 +105,16 @@ public static class ServerFlags
             "Serve the standard gRPC health checking service."),
         FlagDefinition.Bool("enable_serialization_as_tensor_content", o => o.EnableSerializationAsTensorContent, (o, v) => o.EnableSerializationAsTensorContent = v,
             "Answer Predict with tensors packed in tensor_content instead of typed value fields."),
+
+        // NServe-only flags.
+        FlagDefinition.Int32("shutdown_grace_period_seconds", o => o.ShutdownGracePeriodSeconds, (o, v) => o.ShutdownGracePeriodSeconds = v,
+            "NServe: on SIGTERM/SIGINT stop accepting work and give requests in flight this long to finish, then exit 0."),
+        FlagDefinition.String("rest_api_ssl_config_file", o => o.RestApiSslConfigFile, (o, v) => o.RestApiSslConfigFile = v,
+            "NServe: text-format SSLConfig (as --ssl_config_file) for TLS on the REST port. Off by default, so plain-HTTP clients and probes keep working.", isPath: true),
+        FlagDefinition.String("inference_token_file", o => o.InferenceTokenFile, (o, v) => o.InferenceTokenFile = v,
+            "NServe: file holding a bearer token that inference, status and metadata calls must present (Authorization: Bearer <token>). Off when empty.", isPath: true),
+        FlagDefinition.String("admin_token_file", o => o.AdminTokenFile, (o, v) => o.AdminTokenFile = v,
+            "NServe: file holding a bearer token that admin calls (HandleReloadConfigRequest) must present; it is accepted for every call. Off when empty.", isPath: true),
     ];
 
     private static readonly Dictionary<string, FlagDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

@@ -15,12 +15,13 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private GrpcChannel? _channel;
 
-    private ServerProcess(Process process, int grpcPort, int restPort)
+    private ServerProcess(Process process, int grpcPort, int restPort, HttpMessageHandler? restHandler = null, bool restTls = false)
     {
         _process = process;
         GrpcPort = grpcPort;
         RestPort = restPort;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{restPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        var scheme = restTls ? "https" : "http";
+        Http = new HttpClient(restHandler ?? new SocketsHttpHandler()) { BaseAddress = new Uri($"{scheme}://127.0.0.1:{restPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public int GrpcPort { get; }
@@ -44,6 +45,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>The server's resident set size in bytes, from /proc.</summary>
     public long ResidentBytes
@@ -73,6 +76,16 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>As <see cref="StartAsync"/>, with the REST client's handler given (TLS tests).</summary>
+    public static async Task<ServerProcess> StartWithRestClientAsync(HttpMessageHandler restHandler, bool restTls, params string[] arguments)
+    {
+        var grpcPort = FreePort.Next();
+        var restPort = FreePort.Next();
+        var server = Launch([$"--port={grpcPort}", $"--rest_api_port={restPort}", .. arguments], grpcPort, restPort, restHandler, restTls);
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
     /// <summary>Runs the executable to completion with exactly <paramref name="arguments"/> (for flag tests).</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
     {
@@ -83,7 +96,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return (server._process.ExitCode, server.Output);
     }
 
-    private static ServerProcess Launch(IEnumerable<string> arguments, int grpcPort, int restPort)
+    private static ServerProcess Launch(IEnumerable<string> arguments, int grpcPort, int restPort, HttpMessageHandler? restHandler = null, bool restTls = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -99,7 +112,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var server = new ServerProcess(process, grpcPort, restPort);
+        var server = new ServerProcess(process, grpcPort, restPort, restHandler, restTls);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();

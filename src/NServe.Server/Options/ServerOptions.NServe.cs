@@ -1,0 +1,17 @@
+namespace NServe.Server.Options;
+
+/// <summary>Flags NServe adds beyond TF Serving's 48; all default to TF Serving's behaviour or to off.</summary>
+public sealed partial class ServerOptions
+{
+    /// <summary><c>--shutdown_grace_period_seconds</c>: how long requests in flight may finish after SIGTERM.</summary>
+    public int ShutdownGracePeriodSeconds { get; set; } = 30;
+
+    /// <summary><c>--rest_api_ssl_config_file</c>: SSLConfig for TLS on the REST port.</summary>
+    public string RestApiSslConfigFile { get; set; } = "";
+
+    /// <summary><c>--inference_token_file</c>: bearer token required for inference calls.</summary>
+    public string InferenceTokenFile { get; set; } = "";
+
+    /// <summary><c>--admin_token_file</c>: bearer token required for admin calls.</summary>
+    public string AdminTokenFile { get; set; } = "";
+}
