@@ -32,7 +32,12 @@ internal sealed class GrpcSender : IRequestSender
             await _client.PredictAsync(_request, cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
             return null;
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // The run's end, not an error of the server.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException e)
         {
             return $"{e.StatusCode}: {e.Status.Detail}";
         }

@@ -31,9 +31,14 @@ internal static class LoadRunner
                 {
                     break;
                 }
-                catch (Exception e)
+                catch (Exception e) when (!stop.IsCancellationRequested)
                 {
                     error = e.GetType().Name + ": " + e.Message;
+                }
+                catch (Exception)
+                {
+                    // Cut off by the end of the run.
+                    break;
                 }
 
                 if (error is null)
