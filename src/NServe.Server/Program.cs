@@ -15,16 +15,39 @@ if (parsed.VersionRequested)
     return 0;
 }
 
-using var loggerFactory = LoggerFactory.Create(logging => logging
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning)
-    .AddFilter("Grpc", LogLevel.Warning)
-    .AddSimpleConsole(console =>
+if (parsed.Options.LogFormat is not ("plain" or "json"))
+{
+    Console.Error.WriteLine($"Couldn't interpret value {parsed.Options.LogFormat} for flag log_format: expected plain or json.");
+    return 255;
+}
+
+using var loggerFactory = LoggerFactory.Create(logging =>
+{
+    logging.SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Grpc", LogLevel.Warning);
+
+    // Logs go to stderr, as TF Serving's do.
+    logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    if (parsed.Options.LogFormat == "json")
     {
-        console.SingleLine = true;
-        console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-    })
-    .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.UseUtcTimestamp = true;
+        });
+    }
+    else
+    {
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.IncludeScopes = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+    }
+});
 var logger = loggerFactory.CreateLogger("NServe");
 
 if (!parsed.Succeeded)

@@ -279,6 +279,7 @@ public sealed class ServableManager : IAsyncDisposable
 
             var id = new ServableId(entry.Name, version.Version);
             _logger.LogInformation("Loading servable version {Servable} from {Path}", id, version.Path);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             IServable servable;
             try
             {
@@ -287,7 +288,11 @@ public sealed class ServableManager : IAsyncDisposable
             catch (Exception ex)
             {
                 var code = ex is ServingException se ? se.Code : StatusCode.Unknown;
-                _logger.LogError("Failed to load servable version {Servable}: {Error}", id, ex.Message);
+                _logger.LogError(
+                    "Failed to load servable version {Servable} after {Milliseconds:F0} ms: {Error}",
+                    id,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    ex.Message);
                 lock (_gate)
                 {
                     version.State = ServableState.End;
@@ -320,7 +325,10 @@ public sealed class ServableManager : IAsyncDisposable
 
             if (publish)
             {
-                _logger.LogInformation("Successfully loaded servable version {Servable}", id);
+                _logger.LogInformation(
+                    "Successfully loaded servable version {Servable} in {Milliseconds:F0} ms",
+                    id,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             else
             {

@@ -61,6 +61,7 @@ public static class FlagSupport
         ["rest_api_ssl_config_file"] = true,
         ["inference_token_file"] = true,
         ["admin_token_file"] = true,
+        ["log_format"] = true,
     };
 
     /// <summary>True when NServe implements what <c>--<paramref name="flagName"/></c> controls.</summary>

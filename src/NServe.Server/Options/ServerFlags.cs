@@ -115,6 +115,8 @@ public static class ServerFlags
             "NServe: file holding a bearer token that inference, status and metadata calls must present (Authorization: Bearer <token>). Off when empty.", isPath: true),
         FlagDefinition.String("admin_token_file", o => o.AdminTokenFile, (o, v) => o.AdminTokenFile = v,
             "NServe: file holding a bearer token that admin calls (HandleReloadConfigRequest) must present; it is accepted for every call. Off when empty.", isPath: true),
+        FlagDefinition.String("log_format", o => o.LogFormat, (o, v) => o.LogFormat = v,
+            "NServe: 'plain' (one line per event) or 'json' (one JSON object per event, with scopes such as the request id)."),
     ];
 
     private static readonly Dictionary<string, FlagDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

@@ -14,4 +14,7 @@ public sealed partial class ServerOptions
 
     /// <summary><c>--admin_token_file</c>: bearer token required for admin calls.</summary>
     public string AdminTokenFile { get; set; } = "";
+
+    /// <summary><c>--log_format</c>: <c>plain</c> or <c>json</c>.</summary>
+    public string LogFormat { get; set; } = "plain";
 }
