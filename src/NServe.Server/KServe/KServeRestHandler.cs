@@ -93,28 +93,32 @@ public sealed class KServeRestHandler(KServeModels models, KServeReadiness readi
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
         var jsonLength = HeaderLength(context.Request);
 
-        KServeInferRequest request;
-        using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
+        KServeInferRequest? request = null;
+        KServeInferResult result;
+        try
         {
-            request = KServeJsonRequestReader.Read(body.Span, jsonLength);
+            using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
+            {
+                request = KServeJsonRequestReader.Read(body.Span, jsonLength);
+            }
+
+            result = await KServeInferenceRunner.RunAsync(handle, request, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            request?.Dispose();
+            throw new ServingException(StatusCode.DeadlineExceeded, "Deadline exceeded");
+        }
+        catch
+        {
+            request?.Dispose();
+            throw;
         }
 
         using (request)
+        using (result)
         {
-            KServeInferResult result;
-            try
-            {
-                result = await KServeInferenceRunner.RunAsync(handle, request, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new ServingException(StatusCode.DeadlineExceeded, "Deadline exceeded");
-            }
-
-            using (result)
-            {
-                await WriteInferResponseAsync(context.Response, request.Id, result).ConfigureAwait(false);
-            }
+            await WriteInferResponseAsync(context.Response, request.Id, result).ConfigureAwait(false);
         }
     }
 

@@ -125,6 +125,17 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
         Assert.StartsWith(message, Error(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray())), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ABodyThatDoesNotArriveWithinTheRestTimeoutIs504()
+    {
+        var handler = new KServeRestHandler(new KServeModels(fixture.Manager), new KServeReadiness(fixture.Manager), new RestApiOptions { TimeoutMilliseconds = 50 });
+        var context = Context("POST", "/v2/models/half_plus_two/infer", []);
+        context.Request.Body = new StalledStream();
+        await handler.HandleAsync(context);
+        Assert.Equal(504, context.Response.StatusCode);
+        Assert.Equal("Deadline exceeded", Error(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray())));
+    }
+
     private async Task<(int Status, string Body)> Send(string method, string path, string? body = null)
     {
         var context = Context(method, path, body is null ? [] : Encoding.UTF8.GetBytes(body));
@@ -147,5 +158,37 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.GetProperty("error").GetString()!;
+    }
+
+    /// <summary>A request body whose bytes never come: reads wait until cancelled.</summary>
+    private sealed class StalledStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
