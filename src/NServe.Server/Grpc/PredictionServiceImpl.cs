@@ -6,6 +6,7 @@ using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Server.Serving;
+using NServe.Server.Tracing;
 using Tensorflow.Serving;
 
 namespace NServe.Server.Grpc;
@@ -30,13 +31,17 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
         IReadOnlyDictionary<string, Tensor>? outputs = null;
         try
         {
-            foreach (var (alias, proto) in request.Inputs)
+            using (ServingActivities.Decode(handle.Id.Name))
             {
-                inputs[alias] = TensorProtoConverter.ToTensor(proto);
+                foreach (var (alias, proto) in request.Inputs)
+                {
+                    inputs[alias] = TensorProtoConverter.ToTensor(proto);
+                }
             }
 
             try
             {
+                using var run = ServingActivities.Run(handle.Id.Name, handle.Id.Version, key);
                 outputs = await servable.RunAsync(key, inputs, wanted, context.CancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.Deadline <= DateTime.UtcNow)
@@ -45,9 +50,12 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
             }
 
             var response = new PredictResponse { ModelSpec = ModelSpecs.Resolved(handle.Id, key) };
-            foreach (var alias in wanted)
+            using (ServingActivities.Encode(handle.Id.Name))
             {
-                response.Outputs.Add(alias, TensorProtoConverter.ToProto(outputs[alias], options.SerializeAsTensorContent));
+                foreach (var alias in wanted)
+                {
+                    response.Outputs.Add(alias, TensorProtoConverter.ToProto(outputs[alias], options.SerializeAsTensorContent));
+                }
             }
 
             return response;

@@ -15,6 +15,7 @@ using NServe.Server.KServe;
 using NServe.Server.Options;
 using NServe.Server.Rest;
 using NServe.Server.Security;
+using NServe.Server.Tracing;
 using NServe.Server.Serving;
 
 namespace NServe.Server.Hosting;
@@ -173,6 +174,11 @@ public static class ServerHost
                 kestrel.ListenUnixSocket(options.GrpcSocketPath, listen => listen.Protocols = HttpProtocols.Http2);
             }
         });
+
+        if (TracingSetup.Endpoint(options.OtlpEndpoint) is { } otlp)
+        {
+            TracingSetup.AddTracing(builder.Services, otlp, typeof(ServerHost).Assembly.GetName().Version?.ToString() ?? "");
+        }
 
         builder.Services.AddSingleton(manager);
         builder.Services.AddSingleton(applier);

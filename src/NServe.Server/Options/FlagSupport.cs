@@ -62,6 +62,7 @@ public static class FlagSupport
         ["inference_token_file"] = true,
         ["admin_token_file"] = true,
         ["log_format"] = true,
+        ["otlp_endpoint"] = true,
     };
 
     /// <summary>True when NServe implements what <c>--<paramref name="flagName"/></c> controls.</summary>

@@ -117,6 +117,8 @@ public static class ServerFlags
             "NServe: file holding a bearer token that admin calls (HandleReloadConfigRequest) must present; it is accepted for every call. Off when empty.", isPath: true),
         FlagDefinition.String("log_format", o => o.LogFormat, (o, v) => o.LogFormat = v,
             "NServe: 'plain' (one line per event) or 'json' (one JSON object per event, with scopes such as the request id)."),
+        FlagDefinition.String("otlp_endpoint", o => o.OtlpEndpoint, (o, v) => o.OtlpEndpoint = v,
+            "NServe: OTLP/HTTP collector (e.g. http://collector:4318) to send traces to; also read from OTEL_EXPORTER_OTLP_ENDPOINT. Off when empty."),
     ];
 
     private static readonly Dictionary<string, FlagDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

@@ -17,4 +17,7 @@ public sealed partial class ServerOptions
 
     /// <summary><c>--log_format</c>: <c>plain</c> or <c>json</c>.</summary>
     public string LogFormat { get; set; } = "plain";
+
+    /// <summary><c>--otlp_endpoint</c>: where to send traces (OTLP over HTTP).</summary>
+    public string OtlpEndpoint { get; set; } = "";
 }

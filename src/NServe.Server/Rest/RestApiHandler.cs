@@ -10,6 +10,7 @@ using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Server.Rest.Json;
 using NServe.Server.Serving;
+using NServe.Server.Tracing;
 
 namespace NServe.Server.Rest;
 
@@ -94,6 +95,7 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
 
         PredictRequestJson parsed;
+        using (ServingActivities.Decode(route.ModelName!))
         using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
         {
             parsed = PredictRequestReader.Read(body.Span, name => LookupSignature(servable, name));
@@ -107,6 +109,7 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             var wanted = PredictValidation.ResolveOutputs(signature, null);
             try
             {
+                using var run = ServingActivities.Run(handle.Id.Name, handle.Id.Version, parsed.SignatureKey);
                 outputs = await servable.RunAsync(parsed.SignatureKey, parsed.Inputs, wanted, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -117,7 +120,11 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             var ordered = wanted.Select(alias => new KeyValuePair<string, Tensor>(alias, outputs[alias])).ToList();
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
-            PredictResponseWriter.Write(context.Response.BodyWriter, parsed.Format, ordered);
+            using (ServingActivities.Encode(handle.Id.Name))
+            {
+                PredictResponseWriter.Write(context.Response.BodyWriter, parsed.Format, ordered);
+            }
+
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
         finally
