@@ -28,8 +28,7 @@ version_dir=$(ls -d "$base_path"/*/ | sort -V | tail -1)
 nserve_pid=$!
 "$out/NServe.Bench.Baseline/NServe.Bench.Baseline" --model_path="${version_dir}model.onnx" --port=28600 --rest_api_port=28601 > "$out/baseline.log" 2>&1 &
 baseline_pid=$!
-# nserve does not exit on SIGTERM yet (its file-system poll loop is never told to stop), hence -9.
-trap 'kill -9 $nserve_pid $baseline_pid 2>/dev/null || true' EXIT
+trap 'kill $nserve_pid $baseline_pid 2>/dev/null || true' EXIT
 for port in 28501 28601; do
   for _ in $(seq 1 60); do
     curl -sf -o /dev/null -d @"$body" "http://localhost:$port/v1/models/$model:predict" && break

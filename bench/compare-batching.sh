@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Batching on against batching off in the server, on a compute-bound model (MLP 784-512-512-10 written by
+# NServe.Bench.Batching) under single-example REST clients. Two nserve processes run side by side, one
+# with --enable_batching, and are loaded in alternating rounds; the figure is the median per-round ratio.
+#
+# usage: bench/compare-batching.sh [rounds=4] [seconds per run=10] [concurrency=64] [batching parameters file]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${1:-4}
+seconds=${2:-10}
+concurrency=${3:-64}
+out=${BENCH_OUT:-/tmp/nserve-bench}
+mkdir -p "$out"
+params=${4:-$out/batch.config}
+if [ ! -f "$params" ]; then
+  # TF Serving's CPU advice: threads = cores, no timeout, a max batch that concurrent clients can fill.
+  printf 'max_batch_size { value: %d }\nbatch_timeout_micros { value: 0 }\nmax_enqueued_batches { value: 1000 }\nnum_batch_threads { value: %d }\n' \
+    "$concurrency" "$(nproc)" > "$params"
+fi
+
+for project in src/NServe.Server bench/NServe.Bench.Load bench/NServe.Bench.Batching; do
+  dotnet publish "$root/$project" -c Release -o "$out/$(basename "$project")" --nologo -v q > /dev/null
+done
+"$out/NServe.Bench.Batching/NServe.Bench.Batching" write-mlp "$out/models" > /dev/null
+body=$out/models/mlp_request.json
+
+"$out/NServe.Server/nserve" --port=28700 --rest_api_port=28701 --model_name=mlp --model_base_path="$out/models/mlp" > "$out/nserve-off.log" 2>&1 &
+off_pid=$!
+"$out/NServe.Server/nserve" --port=28710 --rest_api_port=28711 --model_name=mlp --model_base_path="$out/models/mlp" \
+  --enable_batching --batching_parameters_file="$params" > "$out/nserve-on.log" 2>&1 &
+on_pid=$!
+trap 'kill $off_pid $on_pid 2>/dev/null || true' EXIT
+for port in 28701 28711; do
+  for _ in $(seq 1 60); do
+    curl -sf -o /dev/null -d @"$body" "http://localhost:$port/v1/models/mlp:predict" && break
+    sleep 1
+  done
+done
+
+results=$out/batching.txt
+: > "$results"
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order="off on"; else order="on off"; fi
+  for mode in $order; do
+    if [ "$mode" = on ]; then port=28711; else port=28701; fi
+    line=$("$out/NServe.Bench.Load/NServe.Bench.Load" --url="http://localhost:$port" --model=mlp --body-file="$body" \
+      --concurrency="$concurrency" --duration="$seconds" --warmup=2 | tail -1)
+    echo "$round $mode $line" | tee -a "$results"
+  done
+done
+
+python3 - "$results" <<'PY'
+import re, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    round_, mode, rest = line.split(' ', 2)
+    m = dict(re.findall(r'(\w+)=([\d.]+)', rest))
+    runs[(int(round_), mode)] = (float(m['throughput']), float(m['p99']))
+rounds = sorted({r for (r, _) in runs})
+ratios = [runs[(r, 'on')][0] / runs[(r, 'off')][0] for r in rounds]
+med = lambda mode, i: statistics.median(runs[(r, mode)][i] for r in rounds)
+print(f"batching off {med('off', 0):.0f}/s p99 {med('off', 1):.2f} ms; on {med('on', 0):.0f}/s p99 {med('on', 1):.2f} ms; "
+      f"speedup median {statistics.median(ratios):.2f}x (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+PY
