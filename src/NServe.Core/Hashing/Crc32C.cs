@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace NServe.TensorFlow.Checkpoint;
+namespace NServe.Core.Hashing;
 
 /// <summary>
 /// CRC-32C (Castagnoli), as LevelDB tables and TensorFlow checkpoints use it, with their "mask" that keeps a

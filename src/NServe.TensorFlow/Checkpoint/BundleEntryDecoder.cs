@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using NServe.Core.Hashing;
 using NServe.Core.Tensors;
 using Tensorflow;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NServe.Core.Hashing;
 
 namespace NServe.TensorFlow.Checkpoint;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using NServe.TensorFlow.Checkpoint;
+using NServe.Core.Hashing;
 
-namespace NServe.TensorFlow.Tests.Checkpoint;
+namespace NServe.Core.Tests.Hashing;
 
 public class Crc32CTests
 {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using NServe.Core.Errors;
+using NServe.Core.Hashing;
 using NServe.TensorFlow.Checkpoint;
 
 namespace NServe.TensorFlow.Tests.Checkpoint;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using NServe.TensorFlow.Checkpoint;
+using NServe.Core.Hashing;
 
 namespace NServe.TensorFlow.Tests.Checkpoint;
 

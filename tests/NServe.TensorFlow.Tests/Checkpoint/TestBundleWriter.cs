@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 using NServe.Core.Tensors;
+using NServe.Core.Hashing;
 using NServe.TensorFlow.Checkpoint;
 using Tensorflow;
 
