@@ -5,6 +5,7 @@ using NServe.Core.Inference;
 using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Tensors;
+using NServe.Server.Metrics;
 using NServe.Server.Serving;
 using NServe.Server.Tracing;
 using Tensorflow.Serving;
@@ -12,7 +13,7 @@ using Tensorflow.Serving;
 namespace NServe.Server.Grpc;
 
 /// <summary><c>tensorflow.serving.PredictionService</c>: Predict and GetModelMetadata.</summary>
-public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOptions options) : PredictionService.PredictionServiceBase
+public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOptions options, ServingMetrics? metrics = null) : PredictionService.PredictionServiceBase
 {
     public override async Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
     {
@@ -42,7 +43,9 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
             try
             {
                 using var run = ServingActivities.Run(handle.Id.Name, handle.Id.Version, key);
+                var runStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 outputs = await servable.RunAsync(key, inputs, wanted, context.CancellationToken).ConfigureAwait(false);
+                metrics?.RecordRuntimeLatency(handle.Id.Name, "Predict", runStarted);
             }
             catch (OperationCanceledException) when (context.Deadline <= DateTime.UtcNow)
             {

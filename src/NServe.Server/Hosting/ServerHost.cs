@@ -12,6 +12,7 @@ using NServe.Core.Sources;
 using NServe.Onnx;
 using NServe.Server.Grpc;
 using NServe.Server.KServe;
+using NServe.Server.Metrics;
 using NServe.Server.Options;
 using NServe.Server.Rest;
 using NServe.Server.Security;
@@ -35,7 +36,8 @@ public static class ServerHost
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
         NativeMemoryTrim.ConfigureForServing();
-        IServableLoader[] loaders = [new OnnxLoader(runtime)];
+        using var metrics = new ServerMetrics();
+        IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime)]);
         var manager = new ServableManager(
             loaders,
             new ManagerOptions
@@ -90,6 +92,7 @@ public static class ServerHost
             grpcTls = options.SslConfigFile.Length > 0 ? TlsSettings.Load(options.SslConfigFile) : null;
             restTls = options.RestApiSslConfigFile.Length > 0 ? TlsSettings.Load(options.RestApiSslConfigFile) : null;
             tokens = BearerTokens.Load(options.InferenceTokenFile, options.AdminTokenFile);
+            metrics.ReadMonitoringConfig(options);
         }
         catch (ServingException ex)
         {
@@ -98,7 +101,7 @@ public static class ServerHost
             return 1;
         }
 
-        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), loggerFactory);
+        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), metrics, loggerFactory);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var polling = source.RunAsync(running.Token);
         var configPolling = configSource.RunAsync(running.Token);
@@ -128,7 +131,7 @@ public static class ServerHost
         return 0;
     }
 
-    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ILoggerFactory loggerFactory)
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -183,6 +186,7 @@ public static class ServerHost
         builder.Services.AddSingleton(manager);
         builder.Services.AddSingleton(applier);
         builder.Services.AddSingleton<ModelStatusReader>();
+        builder.Services.AddServerMetrics(metrics, manager);
         builder.Services.AddSingleton(new RestApiOptions
         {
             TimeoutMilliseconds = options.RestApiTimeoutInMs,
@@ -195,6 +199,7 @@ public static class ServerHost
         builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent });
         builder.Services.AddGrpc(grpc =>
         {
+            grpc.Interceptors.Add<GrpcMetricsInterceptor>();
             grpc.Interceptors.Add<ServingExceptionInterceptor>();
             grpc.Interceptors.Add<BearerTokenInterceptor>();
             grpc.MaxReceiveMessageSize = int.MaxValue;
@@ -211,6 +216,11 @@ public static class ServerHost
         app.MapGrpcService<PredictionServiceImpl>();
         app.MapGrpcService<ModelServiceImpl>();
         app.MapGrpcService<GrpcInferenceServiceImpl>();
+        if (options.EnableGrpcHealthcheckService)
+        {
+            app.MapGrpcService<HealthServiceImpl>();
+        }
+
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using NServe.Core.Errors;
+using NServe.Server.Metrics;
 using NServe.Server.Rest;
 
 namespace NServe.Server.KServe;
@@ -12,7 +13,7 @@ namespace NServe.Server.KServe;
 /// <c>{"error": "..."}</c> with the status of their canonical code (400 bad request, 404 unknown model or
 /// path, 405 wrong method, 503 not ready, 504 timeout).
 /// </summary>
-public sealed class KServeRestHandler(KServeModels models, KServeReadiness readiness, RestApiOptions options)
+public sealed class KServeRestHandler(KServeModels models, KServeReadiness readiness, RestApiOptions options, ServingMetrics? metrics = null)
 {
     /// <summary>True for <c>/v2</c> and paths under <c>/v2/</c>; the host sends those here instead of to v1.</summary>
     public bool CanHandle(string path) => KServeRoute.IsKServePath(path);
@@ -74,13 +75,29 @@ public sealed class KServeRestHandler(KServeModels models, KServeReadiness readi
                     await WriteJsonAsync(response, StatusCodes.Status200OK, w => KServeJsonDocuments.WriteModelMetadata(w, metadata)).ConfigureAwait(false);
                     break;
                 case KServeOperation.ModelInfer:
-                    await InferAsync(context, route).ConfigureAwait(false);
+                    await MeasuredInferAsync(context, route).ConfigureAwait(false);
                     break;
             }
         }
         catch (ServingException ex) when (!response.HasStarted)
         {
             await JsonErrorWriter.WriteAsync(response, HttpStatusMapping.ToHttpStatus(ex.Code), ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Infer, recorded in request_count and request_latency (API <c>infer</c>, entrypoint <c>REST</c>).</summary>
+    private async Task MeasuredInferAsync(HttpContext context, KServeRoute route)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await InferAsync(context, route).ConfigureAwait(false);
+            metrics?.RecordRequest(route.Model!, "infer", ServingMetrics.RestEntrypoint, StatusCode.Ok, started);
+        }
+        catch (ServingException ex)
+        {
+            metrics?.RecordRequest(route.Model!, "infer", ServingMetrics.RestEntrypoint, ex.Code, started);
+            throw;
         }
     }
 

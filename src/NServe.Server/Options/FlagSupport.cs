@@ -43,7 +43,7 @@ public static class FlagSupport
         ["enable_model_warmup"] = false,
         ["num_request_iterations_for_warmup"] = false,
         ["version"] = true, // handled by Program before the server starts
-        ["monitoring_config_file"] = false,
+        ["monitoring_config_file"] = true,
         ["remove_unused_fields_from_bundle_metagraph"] = false,
         ["prefer_tflite_model"] = false,
         ["num_tflite_pools"] = false,
@@ -55,7 +55,7 @@ public static class FlagSupport
         ["thread_pool_factory_config_file"] = false,
         ["mixed_precision"] = false,
         ["skip_initialize_tpu"] = false,
-        ["enable_grpc_healthcheck_service"] = false,
+        ["enable_grpc_healthcheck_service"] = true,
         ["enable_serialization_as_tensor_content"] = true,
         ["shutdown_grace_period_seconds"] = true,
         ["rest_api_ssl_config_file"] = true,

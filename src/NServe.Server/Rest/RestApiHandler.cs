@@ -8,6 +8,7 @@ using NServe.Core.Inference;
 using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Tensors;
+using NServe.Server.Metrics;
 using NServe.Server.Rest.Json;
 using NServe.Server.Serving;
 using NServe.Server.Tracing;
@@ -18,7 +19,7 @@ namespace NServe.Server.Rest;
 /// TF Serving's REST API (<c>/v1/models/...</c>): dispatch, predict, status and metadata, with its error
 /// shapes and status codes. One instance serves every request on the REST port.
 /// </summary>
-public sealed class RestApiHandler(ServableManager manager, ModelStatusReader statusReader, RestApiOptions options)
+public sealed class RestApiHandler(ServableManager manager, ModelStatusReader statusReader, RestApiOptions options, ServingMetrics? metrics = null)
 {
     private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default
         .WithFormatDefaultValues(true)
@@ -52,9 +53,11 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             return;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        RestRoute? route = null;
         try
         {
-            var route = RestRoute.Parse(request.Method, rawTarget);
+            route = RestRoute.Parse(request.Method, rawTarget);
             switch (route.Operation)
             {
                 case RestOperation.ListModels:
@@ -72,15 +75,19 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
                 default:
                     throw ServingException.Unimplemented($"{route.Operation} is not implemented yet");
             }
+
+            metrics?.RecordRestRequest(route, StatusCode.Ok, started);
         }
         catch (VersionConversionException)
         {
+            metrics?.RecordRestRequest(route, StatusCode.InvalidArgument, started);
             // TF Serving returns this error before it builds the JSON error object: status only.
             response.StatusCode = StatusCodes.Status400BadRequest;
             response.ContentType = "application/json";
         }
         catch (ServingException ex)
         {
+            metrics?.RecordRestRequest(route, ex.Code, started);
             await JsonErrorWriter.WriteAsync(response, HttpStatusMapping.ToHttpStatus(ex.Code), ex.Message).ConfigureAwait(false);
         }
     }
@@ -110,7 +117,9 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             try
             {
                 using var run = ServingActivities.Run(handle.Id.Name, handle.Id.Version, parsed.SignatureKey);
+                var runStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 outputs = await servable.RunAsync(parsed.SignatureKey, parsed.Inputs, wanted, linked.Token).ConfigureAwait(false);
+                metrics?.RecordRuntimeLatency(handle.Id.Name, "Predict", runStarted);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
