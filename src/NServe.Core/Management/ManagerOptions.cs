@@ -1,3 +1,5 @@
+using NServe.Core.Servables;
+
 namespace NServe.Core.Management;
 
 /// <summary>How the manager loads and unloads (TF Serving's load flags).</summary>
@@ -11,4 +13,16 @@ public sealed class ManagerOptions
 
     /// <summary><c>--load_retry_interval_micros</c>, as a time span.</summary>
     public TimeSpan LoadRetryInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Wraps each loaded version (its servable and folder), e.g. in server-side batching; the wrapper owns
+    /// the servable it is given and disposes it when it throws. Null: served as loaded.
+    /// </summary>
+    public Func<IServable, string, IServable>? Decorate { get; init; }
+
+    /// <summary>
+    /// Runs on each loaded version (its servable and folder) before it becomes AVAILABLE, as TF Serving's
+    /// warmup does; when it throws, the version goes to END with that error. Null: no warmup.
+    /// </summary>
+    public Func<IServable, string, CancellationToken, Task>? Warmup { get; init; }
 }

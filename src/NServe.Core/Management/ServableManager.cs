@@ -284,6 +284,8 @@ public sealed class ServableManager : IAsyncDisposable
             try
             {
                 servable = await LoadWithRetriesAsync(entry, version, id).ConfigureAwait(false);
+                servable = Decorate(servable, version.Path);
+                await WarmUpAsync(servable, version.Path).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -341,6 +343,25 @@ public sealed class ServableManager : IAsyncDisposable
         }
     }
 
+    // A warmup failure fails the load (TF Serving), so the servable is released here.
+    private async Task WarmUpAsync(IServable servable, string versionPath)
+    {
+        if (_options.Warmup is not { } warmup)
+        {
+            return;
+        }
+
+        try
+        {
+            await warmup(servable, versionPath, _disposing.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            servable.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Loads, trying again after failures that may pass (I/O, unavailable storage) as TF Serving's
     /// --max_num_load_retries / --load_retry_interval_micros say; the status shows LOADING and the last error
@@ -372,6 +393,10 @@ public sealed class ServableManager : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Wraps a loaded servable (server-side batching); a failing decorator releases the servable itself.</summary>
+    private IServable Decorate(IServable servable, string versionPath) =>
+        _options.Decorate is { } decorate ? decorate(servable, versionPath) : servable;
 
     private static bool IsTransient(Exception ex) => ex switch
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NServe.Core.Management;
 using NServe.Core.Servables;
+using NServe.Core.Batching;
 using NServe.Core.Errors;
 using NServe.Core.Sources;
 using NServe.Onnx;
@@ -36,6 +37,23 @@ public static class ServerHost
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
         NativeMemoryTrim.ConfigureForServing();
+        BatchingServableFactory? batching;
+        try
+        {
+            // TF Serving ignores --enable_batching when a platform config file is given; so does NServe.
+            batching = options.EnableBatching && options.PlatformConfigFile.Length == 0
+                ? new BatchingServableFactory(BatchingServableFactory.ReadServerOptions(options.BatchingParametersFile), options.EnablePerModelBatchingParameters)
+                : null;
+        }
+        catch (ServingException ex)
+        {
+            logger.LogCritical("{Error}", ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        // Disposed after the manager (declared before it), so no batch runs on a stopped scheduler.
+        using var batchingScope = batching;
         using var metrics = new ServerMetrics();
         IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime)]);
         var manager = new ServableManager(
@@ -45,6 +63,7 @@ public static class ServerHost
                 NumLoadThreads = options.NumLoadThreads,
                 MaxLoadRetries = options.MaxNumLoadRetries,
                 LoadRetryInterval = TimeSpan.FromTicks(Math.Max(0, options.LoadRetryIntervalMicros) * 10),
+                Decorate = batching is null ? null : batching.Decorate,
             },
             loggerFactory.CreateLogger<ServableManager>());
         await using var managerScope = manager.ConfigureAwait(false);
