@@ -1,0 +1,63 @@
+using Grpc.Core;
+using NServe.EndToEnd.Tests.Infrastructure;
+using Tensorflow;
+using Tensorflow.Serving;
+
+namespace NServe.EndToEnd.Tests;
+
+/// <summary>--enable_batching through the real server: concurrent callers each get their own rows back.</summary>
+public sealed class BatchingTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("nserve-e2e-batching-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task ConcurrentRestAndGrpcCallersGetTheirOwnRows()
+    {
+        var parameters = Path.Combine(_root, "batching.config");
+        File.WriteAllText(parameters, """
+            max_batch_size { value: 16 }
+            batch_timeout_micros { value: 5000 }
+            max_enqueued_batches { value: 100 }
+            num_batch_threads { value: 2 }
+            allowed_batch_sizes: 4
+            allowed_batch_sizes: 8
+            allowed_batch_sizes: 16
+            """);
+        await using var server = await ServerProcess.StartAsync(
+            "--model_name=half_plus_two", "--model_base_path=examples/half_plus_two", "--enable_batching", $"--batching_parameters_file={parameters}");
+        var grpc = new PredictionService.PredictionServiceClient(server.Channel);
+
+        var calls = Enumerable.Range(0, 48).Select(async i =>
+        {
+            var rows = 1 + (i % 3);
+            var xs = Enumerable.Range(0, rows).Select(r => (float)((i * 10) + r)).ToArray();
+            float[] ys;
+            if (i % 2 == 0)
+            {
+                var (status, body) = await Json.PostAsync(server.Http, "/v1/models/half_plus_two:predict", $$"""{"instances": [{{string.Join(", ", xs)}}]}""");
+                Assert.Equal(200, status);
+                ys = Json.Numbers(body, "predictions").Select(v => (float)v).ToArray();
+            }
+            else
+            {
+                var request = new PredictRequest { ModelSpec = new ModelSpec { Name = "half_plus_two" } };
+                var tensor = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto() };
+                tensor.TensorShape.Dim.Add(new TensorShapeProto.Types.Dim { Size = rows });
+                tensor.FloatVal.Add(xs);
+                request.Inputs.Add("x", tensor);
+                ys = (await grpc.PredictAsync(request)).Outputs["y"].FloatVal.ToArray();
+            }
+
+            Assert.Equal(xs.Select(x => (0.5f * x) + 2f), ys);
+        });
+        await Task.WhenAll(calls);
+
+        // A scalar input cannot be batched: TF Serving's message.
+        var scalar = new PredictRequest { ModelSpec = new ModelSpec { Name = "half_plus_two" } };
+        scalar.Inputs.Add("x", new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto(), FloatVal = { 1f } });
+        var error = await Assert.ThrowsAsync<RpcException>(() => grpc.PredictAsync(scalar).ResponseAsync);
+        Assert.Contains("Batching Run() input tensors must have at least one dimension", error.Status.Detail);
+    }
+}
