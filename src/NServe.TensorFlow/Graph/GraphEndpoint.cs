@@ -13,7 +13,11 @@ namespace NServe.TensorFlow.Graph;
 /// the inner tensor that call returned (<c>StatefulPartitionedCall_5/Identity:0</c>).</para>
 /// <para>Corner cases for ONNX naming: two fetches may name the same tensor (several aliases of one tensor),
 /// a fetch may name a fed tensor (a function returning its argument), and an input and an output may share an
-/// alias. <see cref="DataType"/> of a feed is the fed placeholder's own dtype when the feed is a placeholder
-/// (TF 1.0 exports declare some string inputs as DT_FLOAT in the TensorInfo).</para>
+/// alias.</para>
+/// <para>A feed describes what the graph consumes, not the TensorInfo: <see cref="DataType"/> is the fed
+/// placeholder's own dtype (TF 1.0 exports declare some string inputs as DT_FLOAT), and <see cref="Shape"/> is
+/// null (unknown rank): TensorFlow's C++ session checks no fed shape, and clients rely on that (TF Serving's
+/// half_plus_two is fed <c>[3]</c> where its signature says <c>[-1,1]</c>; tfjs's uint8_multiply is fed a
+/// scalar where it says <c>[-1]</c>). A fetch keeps the TensorInfo's shape.</para>
 /// </remarks>
 public sealed record GraphEndpoint(string Alias, string TensorName, TensorDataType DataType, long[]? Shape);

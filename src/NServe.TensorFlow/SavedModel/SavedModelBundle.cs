@@ -138,16 +138,22 @@ public sealed class SavedModelBundle : IDisposable
         }
 
         var dataType = SignatureSpecs.ToDataType(info.Dtype);
-
-        // A fed placeholder's own dtype is what the graph consumes, whatever the TensorInfo claims (TF 1.0
-        // exports declare a string Example placeholder as DT_FLOAT).
-        if (isInput && _nodes.TryGetValue(name.Node, out var producer) && name.Index == 0
-            && producer.Op is "Placeholder" or "PlaceholderWithDefault" && producer.Attr.TryGetValue("dtype", out var dtype))
+        var shape = SignatureSpecs.ToShape(info.TensorShape);
+        if (isInput)
         {
-            dataType = SignatureSpecs.ToDataType(dtype.Type);
+            // What the graph consumes, not what the TensorInfo claims: a fed placeholder's own dtype (TF 1.0
+            // exports declare a string Example placeholder as DT_FLOAT). TensorFlow's C++ session checks neither
+            // the rank nor the dimensions of a fed tensor (declared shapes are hints clients do not always
+            // follow: tfjs's uint8_multiply declares [-1] and is fed a scalar), so no shape is enforced.
+            shape = null;
+            if (_nodes.TryGetValue(name.Node, out var producer) && name.Index == 0 && producer.Op is "Placeholder" or "PlaceholderWithDefault"
+                && producer.Attr.TryGetValue("dtype", out var dtype))
+            {
+                dataType = SignatureSpecs.ToDataType(dtype.Type);
+            }
         }
 
-        return new GraphEndpoint(alias, name.ToTensorString(), dataType, SignatureSpecs.ToShape(info.TensorShape));
+        return new GraphEndpoint(alias, name.ToTensorString(), dataType, shape);
     }
 
     private static Dictionary<string, string> AssetPathsOf(MetaGraphDef metaGraph, string directory)

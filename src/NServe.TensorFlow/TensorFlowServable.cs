@@ -1,0 +1,113 @@
+using NServe.Core.Errors;
+using NServe.Core.Servables;
+using NServe.Core.Tensors;
+using NServe.Onnx;
+using Tensorflow;
+
+namespace NServe.TensorFlow;
+
+/// <summary>
+/// A SavedModel version served through ONNX Runtime: each signature that computes tensors runs on its own ORT
+/// session, converted from the signature's pruned graph when the model loaded. <see cref="Signatures"/> mirror
+/// the SignatureDefs (TensorInfo names such as <c>x:0</c>, dtypes, shapes, method names), including those that
+/// only run operations (TF2's <c>__saved_model_init_op</c>), which metadata shows but which cannot be run.
+/// </summary>
+public sealed class TensorFlowServable : IServable
+{
+    public const string TensorFlowPlatform = "tensorflow";
+
+    private readonly Dictionary<string, OnnxServable> _runners;
+    private readonly Dictionary<string, IReadOnlyDictionary<string, Tensor>> _defaults;
+
+    /// <param name="id">The version served.</param>
+    /// <param name="signatureDefs">Every SignatureDef of the MetaGraph, in the model's order.</param>
+    /// <param name="runners">One single-signature ORT servable per runnable signature key; owned from now on.</param>
+    /// <param name="defaults">Default input values by signature key and input alias; owned from now on.</param>
+    /// <param name="timings">How long the load took, by phase.</param>
+    public TensorFlowServable(
+        ServableId id,
+        IReadOnlyList<KeyValuePair<string, SignatureDef>> signatureDefs,
+        IReadOnlyDictionary<string, OnnxServable> runners,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> defaults,
+        TensorFlowLoadTimings timings)
+    {
+        Id = id;
+        LoadTimings = timings;
+        SignatureDefs = signatureDefs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Signatures = signatureDefs.ToDictionary(p => p.Key, p => SavedModel.SignatureSpecs.ToSignature(p.Value), StringComparer.Ordinal);
+        _runners = runners.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        _defaults = defaults.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
+    public ServableId Id { get; }
+
+    public string Platform => TensorFlowPlatform;
+
+    public IReadOnlyDictionary<string, Signature> Signatures { get; }
+
+    /// <summary>The SignatureDefs as the model holds them, for metadata responses (GetModelMetadata's SignatureDefMap).</summary>
+    public IReadOnlyDictionary<string, SignatureDef> SignatureDefs { get; }
+
+    /// <summary>
+    /// SignatureDef <c>defaults</c>: by signature key, the input aliases a request may leave out and the value
+    /// used then. <see cref="RunAsync"/> fills them in itself, so callers that check a request's inputs
+    /// against the signature should count these as present.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> InputDefaults => _defaults;
+
+    public TensorFlowLoadTimings LoadTimings { get; }
+
+    public ValueTask<IReadOnlyDictionary<string, Tensor>> RunAsync(
+        string signatureKey,
+        IReadOnlyDictionary<string, Tensor> inputs,
+        IReadOnlyCollection<string>? outputFilter,
+        CancellationToken cancellationToken)
+    {
+        if (!_runners.TryGetValue(signatureKey, out var runner))
+        {
+            var error = Signatures.ContainsKey(signatureKey)
+                ? ServingException.FailedPrecondition($"Signature \"{signatureKey}\" of {Id} only runs operations; it has no output tensors to compute")
+                : ServingException.FailedPrecondition($"Serving signature key \"{signatureKey}\" not found.");
+            return ValueTask.FromException<IReadOnlyDictionary<string, Tensor>>(error);
+        }
+
+        if (_defaults.TryGetValue(signatureKey, out var defaults) && !ContainsAll(inputs, defaults))
+        {
+            var merged = new Dictionary<string, Tensor>(inputs, StringComparer.Ordinal);
+            foreach (var (alias, value) in defaults)
+            {
+                merged.TryAdd(alias, value);
+            }
+
+            inputs = merged;
+        }
+
+        return runner.RunAsync(signatureKey, inputs, outputFilter, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        foreach (var runner in _runners.Values)
+        {
+            runner.Dispose();
+        }
+
+        foreach (var tensor in _defaults.Values.SelectMany(d => d.Values))
+        {
+            tensor.Dispose();
+        }
+    }
+
+    private static bool ContainsAll(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> defaults)
+    {
+        foreach (var alias in defaults.Keys)
+        {
+            if (!inputs.ContainsKey(alias))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
