@@ -48,7 +48,7 @@ public sealed class ModelConfigApplier(
                 }
             }
 
-            source.SetModels(models);
+            await source.SetModelsAsync(models, cancellationToken).ConfigureAwait(false);
             _current = config;
             if (initial)
             {
@@ -154,6 +154,9 @@ public sealed class ModelConfigApplierOptions
     /// <summary>Platforms the loaders serve.</summary>
     public IReadOnlyCollection<string> Platforms { get; init; } = ["onnx", "tensorflow"];
 
-    /// <summary>Turns a config's base path into an absolute one (NServe accepts relative paths).</summary>
-    public Func<string, string> ResolvePath { get; init; } = Path.GetFullPath;
+    /// <summary>
+    /// Turns a config's base path into an absolute one (NServe accepts relative paths); URIs such as
+    /// <c>s3://bucket/prefix</c> pass unchanged.
+    /// </summary>
+    public Func<string, string> ResolvePath { get; init; } = BasePaths.Resolve;
 }

@@ -1,67 +1,82 @@
 using Microsoft.Extensions.Logging;
 using NServe.Core.Management;
+using NServe.Core.Servables;
 
 namespace NServe.Core.Sources;
 
 /// <summary>
 /// Watches each model's base path for numeric version folders and tells the manager which versions to
-/// serve (TF Serving's FileSystemStoragePathSource). Polls every <c>--file_system_poll_wait_seconds</c>;
-/// 0 or less polls only when asked. A version folder that appears while the server runs is offered only
-/// once its files are unchanged between two polls, so a folder still being copied is never loaded; the
-/// folders present at a model's first poll are offered at once.
+/// serve (TF Serving's FileSystemStoragePathSource). The base path is a local folder or a remote store
+/// (<see cref="ModelStorageRegistry"/>). Polls every <c>--file_system_poll_wait_seconds</c>; 0 or less
+/// polls only when asked. A version folder that appears while the server runs is offered only once its
+/// contents are unchanged between two polls, so a folder still being copied or uploaded is never loaded;
+/// the folders present at a model's first poll are offered at once. A remote version is copied to a local
+/// cache folder before it is offered; copies of versions no longer offered or loaded are removed.
 /// </summary>
-public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInterval, ILogger<FileSystemSource> logger)
+public sealed class FileSystemSource(
+    ServableManager manager,
+    TimeSpan pollInterval,
+    ILogger<FileSystemSource> logger,
+    ModelStorageRegistry? storages = null)
 {
-    private readonly Lock _gate = new();
-    private IReadOnlyList<ModelSourceConfig> _models = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ModelStorageRegistry _storages = storages ?? new ModelStorageRegistry();
+    private volatile IReadOnlyList<ModelSourceConfig> _models = [];
+    private readonly Dictionary<string, IModelStorage> _storageByModel = new(StringComparer.Ordinal);
     private readonly HashSet<string> _polledModels = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Model, long Version), string> _lastSeen = [];
-    private readonly Dictionary<(string Model, long Version), string> _offered = [];
+    private readonly Dictionary<(string Model, long Version), StoredVersion> _offered = [];
+    private readonly Dictionary<(string Model, long Version), string> _localPaths = [];
 
-    public IReadOnlyList<ModelSourceConfig> Models
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _models;
-            }
-        }
-    }
+    public IReadOnlyList<ModelSourceConfig> Models => _models;
 
     /// <summary>
     /// Replaces the watched models and polls them. Models left out are told they want no versions, so the
     /// manager unloads them.
     /// </summary>
-    public void SetModels(IReadOnlyList<ModelSourceConfig> models)
+    public void SetModels(IReadOnlyList<ModelSourceConfig> models) => SetModelsAsync(models, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetModels"/>
+    public async Task SetModelsAsync(IReadOnlyList<ModelSourceConfig> models, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             foreach (var removed in _models.Where(old => models.All(m => m.Name != old.Name)))
             {
                 manager.SetAspiredVersions(removed.Name, removed.Platform, []);
-                _polledModels.Remove(removed.Name);
                 Forget(removed.Name);
             }
 
             // A model whose base path changed starts over: its folders are new to us.
             foreach (var changed in models.Where(m => _models.Any(old => old.Name == m.Name && old.BasePath != m.BasePath)))
             {
-                _polledModels.Remove(changed.Name);
                 Forget(changed.Name);
             }
 
             _models = models;
-            PollLocked();
+            await PollLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
     /// <summary>Looks at every base path once and hands the wanted versions to the manager.</summary>
-    public void PollOnce()
+    public void PollOnce() => PollOnceAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="PollOnce"/>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            PollLocked();
+            await PollLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -78,7 +93,7 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                PollOnce();
+                await PollOnceAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -86,32 +101,33 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
         }
     }
 
-    private void PollLocked()
+    private async Task PollLockedAsync(CancellationToken cancellationToken)
     {
         foreach (var model in _models)
         {
             try
             {
-                PollModel(model);
+                await PollModelAsync(model, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (ModelStorageException ex)
             {
-                // The manager keeps what it has: a base path that fails for a moment must not unload a model.
+                // The manager keeps what it has: a base path that fails for a while must not unload a model.
+                // The next poll tries again.
                 logger.LogError("Could not list base path {BasePath} for servable {Model}: {Error}", model.BasePath, model.Name, ex.Message);
             }
         }
     }
 
-    private void PollModel(ModelSourceConfig model)
+    private async Task PollModelAsync(ModelSourceConfig model, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(model.BasePath))
+        if (!_storageByModel.TryGetValue(model.Name, out var storage))
         {
-            logger.LogError("Could not find base path {BasePath} for servable {Model}", model.BasePath, model.Name);
-            return;
+            storage = _storages.Create(model.Name, model.BasePath);
+            _storageByModel[model.Name] = storage;
         }
 
+        var found = await storage.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
         var firstPoll = _polledModels.Add(model.Name);
-        var found = VersionFolders.List(model.BasePath);
         if (found.Count == 0)
         {
             logger.LogWarning(
@@ -120,21 +136,16 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
                 model.BasePath);
         }
 
-        var ready = new List<AspiredVersion>(found.Count);
+        var ready = new List<StoredVersion>(found.Count);
         foreach (var version in found)
         {
             var key = (model.Name, version.Version);
-            string fingerprint;
-            try
+            if (version.Fingerprint is not { } fingerprint)
             {
-                fingerprint = FolderFingerprint.Compute(version.Path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                logger.LogWarning("Cannot read version folder {Path} of servable {Model}: {Error}", version.Path, model.Name, ex.Message);
-                if (_offered.TryGetValue(key, out var previous))
+                logger.LogWarning("Cannot read version folder {Path} of servable {Model}", version.Location, model.Name);
+                if (_offered.TryGetValue(key, out var unreadable))
                 {
-                    ready.Add(version with { Fingerprint = previous });
+                    ready.Add(unreadable);
                 }
 
                 continue;
@@ -144,17 +155,17 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
             _lastSeen[key] = fingerprint;
             if (settled)
             {
-                _offered[key] = fingerprint;
-                ready.Add(version with { Fingerprint = fingerprint });
+                _offered[key] = version;
+                ready.Add(version);
             }
             else if (_offered.TryGetValue(key, out var previous))
             {
                 // Files of an offered version are changing: keep offering it as it was until they settle.
-                ready.Add(version with { Fingerprint = previous });
+                ready.Add(previous);
             }
             else
             {
-                logger.LogInformation("Version folder {Path} of servable {Model} is still changing; waiting for it to settle", version.Path, model.Name);
+                logger.LogInformation("Version folder {Path} of servable {Model} is still changing; waiting for it to settle", version.Location, model.Name);
             }
         }
 
@@ -164,11 +175,60 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
             _offered.Remove(gone);
         }
 
-        manager.SetAspiredVersions(model.Name, model.Platform, model.Policy.Choose(model.Name, ready));
+        var byVersion = ready.ToDictionary(v => v.Version);
+        var chosen = model.Policy.Choose(model.Name, ready.Select(v => new AspiredVersion(v.Version, v.Location, v.Fingerprint)).ToList());
+        var aspired = new List<AspiredVersion>(chosen.Count);
+        foreach (var version in chosen)
+        {
+            var stored = byVersion[version.Version];
+            string path;
+            try
+            {
+                path = await storage.MaterializeAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelStorageException ex)
+            {
+                // Offer nothing new this poll, so the versions being served stay; the next poll retries.
+                logger.LogError("Could not fetch version {Version} of servable {Model} from {BasePath}: {Error}", version.Version, model.Name, model.BasePath, ex.Message);
+                return;
+            }
+
+            _localPaths[(model.Name, version.Version)] = path;
+            aspired.Add(version with { Path = path });
+        }
+
+        manager.SetAspiredVersions(model.Name, model.Platform, aspired);
+        RemoveUnusedCopies(model.Name, storage, aspired);
+    }
+
+    // A copy stays while it is offered or while the manager still holds a version loaded from it.
+    private void RemoveUnusedCopies(string model, IModelStorage storage, IReadOnlyList<AspiredVersion> aspired)
+    {
+        var keep = aspired.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var status in manager.GetVersionStatuses(model))
+        {
+            if (status.State != ServableState.End && _localPaths.TryGetValue((model, status.Version), out var path))
+            {
+                keep.Add(path);
+            }
+        }
+
+        foreach (var key in _localPaths.Keys.Where(k => k.Model == model && !keep.Contains(_localPaths[k])).ToList())
+        {
+            _localPaths.Remove(key);
+        }
+
+        storage.RemoveCopiesExcept(keep);
     }
 
     private void Forget(string model)
     {
+        _polledModels.Remove(model);
+        if (_storageByModel.Remove(model, out var storage))
+        {
+            storage.RemoveCopiesExcept(new HashSet<string>());
+        }
+
         foreach (var key in _lastSeen.Keys.Where(k => k.Model == model).ToList())
         {
             _lastSeen.Remove(key);
@@ -177,6 +237,11 @@ public sealed class FileSystemSource(ServableManager manager, TimeSpan pollInter
         foreach (var key in _offered.Keys.Where(k => k.Model == model).ToList())
         {
             _offered.Remove(key);
+        }
+
+        foreach (var key in _localPaths.Keys.Where(k => k.Model == model).ToList())
+        {
+            _localPaths.Remove(key);
         }
     }
 }

@@ -1,0 +1,50 @@
+namespace NServe.Core.Sources;
+
+/// <summary>Version folders on local disk (or a mounted volume): loaded in place, nothing copied.</summary>
+public sealed class LocalModelStorage(string basePath) : IModelStorage
+{
+    public string BasePath { get; } = basePath;
+
+    public Task<IReadOnlyList<StoredVersion>> ListVersionsAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(BasePath))
+        {
+            throw new ModelStorageException($"Could not find base path {BasePath}");
+        }
+
+        try
+        {
+            var found = VersionFolders.List(BasePath);
+            var versions = new List<StoredVersion>(found.Count);
+            foreach (var version in found)
+            {
+                versions.Add(new StoredVersion(version.Version, version.Path, TryFingerprint(version.Path)));
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredVersion>>(versions);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelStorageException($"Could not list base path {BasePath}: {ex.Message}", ex);
+        }
+    }
+
+    public Task<string> MaterializeAsync(StoredVersion version, CancellationToken cancellationToken) => Task.FromResult(version.Location);
+
+    public void RemoveCopiesExcept(IReadOnlySet<string> keep)
+    {
+    }
+
+    // A folder that cannot be read this poll gets no fingerprint; the source keeps offering it as it was.
+    private static string? TryFingerprint(string folder)
+    {
+        try
+        {
+            return FolderFingerprint.Compute(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
