@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Logging;
 using NServe.Server.Hosting;
 using NServe.Server.Options;
+using NServe.Server.Warmup;
+
+// A subcommand, not a flag: TF Serving has no positional arguments, so "warmup" cannot clash with its command lines.
+if (args.Length > 0 && args[0] == "warmup")
+{
+    return await WarmupCommand.RunAsync(args[1..], WarmupCommand.DefaultLoaders(), Console.Out, Console.Error, CancellationToken.None);
+}
 
 var parsed = ServerFlagParser.Parse(args);
 if (parsed.HelpRequested)

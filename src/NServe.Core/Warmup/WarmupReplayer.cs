@@ -27,6 +27,13 @@ public sealed class WarmupReplayer(WarmupOptions options, ILogger<WarmupReplayer
             return null;
         }
 
+        return await ReplayAsync(servable, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replays the warmup file at <paramref name="path"/> (which must exist) on <paramref name="servable"/>.</summary>
+    /// <exception cref="ServingException">The replay failed; the message says why and names the file.</exception>
+    public async Task<WarmupSummary> ReplayAsync(IServable servable, string path, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var iterations = options.Iterations;
         var records = 0;
@@ -37,7 +44,7 @@ public sealed class WarmupReplayer(WarmupOptions options, ILogger<WarmupReplayer
             while (ReadRecord(reader, path) is { } record)
             {
                 var log = Parse(record, reader.RecordsRead, path);
-                var ran = await ReplayAsync(servable, log, iterations, reader.RecordsRead, path, cancellationToken).ConfigureAwait(false);
+                var ran = await ReplayRecordAsync(servable, log, iterations, reader.RecordsRead, path, cancellationToken).ConfigureAwait(false);
                 requests += ran;
                 skipped += ran == 0 ? 1 : 0;
 
@@ -93,7 +100,7 @@ public sealed class WarmupReplayer(WarmupOptions options, ILogger<WarmupReplayer
     }
 
     /// <returns>Requests run: 0 when the record was skipped.</returns>
-    private async Task<int> ReplayAsync(IServable servable, PredictionLog log, int iterations, long number, string path, CancellationToken cancellationToken)
+    private async Task<int> ReplayRecordAsync(IServable servable, PredictionLog log, int iterations, long number, string path, CancellationToken cancellationToken)
     {
         if (log.LogTypeCase is PredictionLog.LogTypeOneofCase.PredictStreamedLog or PredictionLog.LogTypeOneofCase.SessionRunLog)
         {

@@ -10,6 +10,7 @@ using NServe.Core.Servables;
 using NServe.Core.Batching;
 using NServe.Core.Errors;
 using NServe.Core.Sources;
+using NServe.Core.Warmup;
 using NServe.Onnx;
 using NServe.Server.Grpc;
 using NServe.Server.KServe;
@@ -19,6 +20,7 @@ using NServe.Server.Rest;
 using NServe.Server.Security;
 using NServe.Server.Tracing;
 using NServe.Server.Serving;
+using NServe.Storage;
 
 namespace NServe.Server.Hosting;
 
@@ -64,6 +66,11 @@ public static class ServerHost
                 MaxLoadRetries = options.MaxNumLoadRetries,
                 LoadRetryInterval = TimeSpan.FromTicks(Math.Max(0, options.LoadRetryIntervalMicros) * 10),
                 Decorate = batching is null ? null : batching.Decorate,
+                Warmup = options.EnableModelWarmup
+                    ? new WarmupReplayer(
+                        new WarmupOptions { NumRequestIterations = options.NumRequestIterationsForWarmup },
+                        loggerFactory.CreateLogger<WarmupReplayer>()).WarmUpAsync
+                    : null,
             },
             loggerFactory.CreateLogger<ServableManager>());
         await using var managerScope = manager.ConfigureAwait(false);
@@ -71,7 +78,8 @@ public static class ServerHost
         var source = new FileSystemSource(
             manager,
             TimeSpan.FromSeconds(options.FileSystemPollWaitSeconds),
-            loggerFactory.CreateLogger<FileSystemSource>());
+            loggerFactory.CreateLogger<FileSystemSource>(),
+            ModelStorages(options));
         var applier = new ModelConfigApplier(
             manager,
             source,
@@ -149,6 +157,10 @@ public static class ServerHost
         logger.LogInformation("Server stopped");
         return 0;
     }
+
+    /// <summary>Local folders, S3 and Azure Blob base paths; remote versions are copied under --model_cache_dir.</summary>
+    private static ModelStorageRegistry ModelStorages(ServerOptions options) =>
+        (options.ModelCacheDir.Length > 0 ? new ModelStorageRegistry(options.ModelCacheDir) : new ModelStorageRegistry()).AddCloudStorage();
 
     private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory)
     {

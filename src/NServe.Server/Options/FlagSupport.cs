@@ -40,8 +40,8 @@ public static class FlagSupport
         ["saved_model_tags"] = false,
         ["grpc_channel_arguments"] = false,
         ["grpc_max_threads"] = false,
-        ["enable_model_warmup"] = false,
-        ["num_request_iterations_for_warmup"] = false,
+        ["enable_model_warmup"] = true,
+        ["num_request_iterations_for_warmup"] = true,
         ["version"] = true, // handled by Program before the server starts
         ["monitoring_config_file"] = true,
         ["remove_unused_fields_from_bundle_metagraph"] = false,
@@ -63,6 +63,7 @@ public static class FlagSupport
         ["admin_token_file"] = true,
         ["log_format"] = true,
         ["otlp_endpoint"] = true,
+        ["model_cache_dir"] = true,
     };
 
     /// <summary>True when NServe implements what <c>--<paramref name="flagName"/></c> controls.</summary>

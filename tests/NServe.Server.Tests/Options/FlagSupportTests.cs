@@ -24,7 +24,7 @@ public sealed class FlagSupportTests
     [Fact]
     public void A_gflags_spelling_counts_as_set()
     {
-        Assert.Equal(["enable_model_warmup"], ServerFlagParser.Parse(["--noenable_model_warmup"], "/work", 2).UnactedFlags);
+        Assert.Equal(["flush_filesystem_caches"], ServerFlagParser.Parse(["--noflush_filesystem_caches"], "/work", 2).UnactedFlags);
     }
 
     [Theory]
