@@ -87,10 +87,43 @@ public sealed class SavedModelBundle : IDisposable
         }
 
         var prefix = SavedModelFiles.VariablesPrefix(directory);
-        var slots = RestoreGraphMapping.Find(nodes, library, metaGraph.SaverDef);
         var reader = SavedModelFiles.HasVariables(directory) ? TensorBundleReader.Open(prefix) : null;
-        var variables = new VariableStore(reader, prefix, slots);
-        return new SavedModelBundle(directory, metaGraph, nodes, library, variables, AssetPathsOf(metaGraph, directory));
+        try
+        {
+            var variables = new VariableStore(reader, prefix, FindSlots(nodes, library, metaGraph, reader));
+            return new SavedModelBundle(directory, metaGraph, nodes, library, variables, AssetPathsOf(metaGraph, directory));
+        }
+        catch
+        {
+            reader?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checkpoint slots of the graph's variables: as the restore step assigns them, then (TF2) as the object
+    /// graphs bind them to the graph's function calls. A restore step NServe cannot follow (an op it does not
+    /// know inside the restore function) leaves the object graphs and the variables' own names to go by.
+    /// </summary>
+    private static Dictionary<string, CheckpointSlot> FindSlots(
+        IReadOnlyDictionary<string, NodeDef> nodes, FunctionLibrary library, MetaGraphDef metaGraph, TensorBundleReader? reader)
+    {
+        Dictionary<string, CheckpointSlot> slots;
+        try
+        {
+            slots = RestoreGraphMapping.Find(nodes, library, metaGraph.SaverDef);
+        }
+        catch (GraphPreparationException)
+        {
+            slots = new Dictionary<string, CheckpointSlot>(StringComparer.Ordinal);
+        }
+
+        foreach (var (variable, slot) in ObjectGraphMapping.Find(nodes, metaGraph.ObjectGraphDef, reader))
+        {
+            slots.TryAdd(variable, slot);
+        }
+
+        return slots;
     }
 
     /// <summary>The signatures as NServe shows them (TensorInfo names, dtypes, shapes, method names).</summary>
