@@ -119,6 +119,8 @@ public static class ServerFlags
             "NServe: 'plain' (one line per event) or 'json' (one JSON object per event, with scopes such as the request id)."),
         FlagDefinition.String("otlp_endpoint", o => o.OtlpEndpoint, (o, v) => o.OtlpEndpoint = v,
             "NServe: OTLP/HTTP collector (e.g. http://collector:4318) to send traces to; also read from OTEL_EXPORTER_OTLP_ENDPOINT. Off when empty."),
+        FlagDefinition.String("model_cache_dir", o => o.ModelCacheDir, (o, v) => o.ModelCacheDir = v,
+            "NServe: folder where versions of models on S3 or Azure Blob storage are copied before loading. Empty: nserve-model-cache under the temporary folder.", isPath: true),
     ];
 
     private static readonly Dictionary<string, FlagDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

@@ -20,4 +20,7 @@ public sealed partial class ServerOptions
 
     /// <summary><c>--otlp_endpoint</c>: where to send traces (OTLP over HTTP).</summary>
     public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary><c>--model_cache_dir</c>: where versions of models in object storage are copied before loading.</summary>
+    public string ModelCacheDir { get; set; } = "";
 }

@@ -8,6 +8,7 @@ public sealed class FlagPathsTests
     [
         "batching_parameters_file", "model_config_file", "model_base_path", "tensorflow_session_config_file",
         "ssl_config_file", "platform_config_file", "monitoring_config_file", "thread_pool_factory_config_file",
+        "rest_api_ssl_config_file", "inference_token_file", "admin_token_file",
     ];
 
     [Fact]

@@ -8,11 +8,11 @@ public sealed class FlagSupportTests
     public void Lists_explicitly_set_flags_that_are_not_acted_on_in_command_line_order()
     {
         var result = ServerFlagParser.Parse(
-            ["--port=8500", "--enable_batching", "--model_base_path=/m", "--ssl_config_file=/s", "--enable_batching=false", "--unknown=1"],
+            ["--port=8500", "--prefer_tflite_model", "--model_base_path=/m", "--mixed_precision=bfloat16", "--prefer_tflite_model=false", "--unknown=1"],
             "/work", 2);
 
-        Assert.Equal(["enable_batching", "ssl_config_file"], result.UnactedFlags);
-        Assert.Equal(["enable_batching", "ssl_config_file"], FlagSupport.UnactedFlags(result.ExplicitlySetFlags));
+        Assert.Equal(["prefer_tflite_model", "mixed_precision"], result.UnactedFlags);
+        Assert.Equal(["prefer_tflite_model", "mixed_precision"], FlagSupport.UnactedFlags(result.ExplicitlySetFlags));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class FlagSupportTests
     [Fact]
     public void Warning_names_the_flag()
     {
-        Assert.StartsWith("--enable_batching ", FlagSupport.UnactedWarning("enable_batching"));
+        Assert.StartsWith("--prefer_tflite_model ", FlagSupport.UnactedWarning("prefer_tflite_model"));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class HelpAndVersionTests
     [InlineData("load_retry_interval_micros", "--load_retry_interval_micros=60000000")]
     [InlineData("per_process_gpu_memory_fraction", "--per_process_gpu_memory_fraction=0.000000")]
     [InlineData("enable_model_warmup", "--enable_model_warmup=true")]
-    [InlineData("enable_batching", "--enable_batching=false")]
+    [InlineData("prefer_tflite_model", "--prefer_tflite_model=false")]
     public void Shows_defaults_as_tf_formats_them(string name, string expected)
     {
         Assert.Equal(expected, LineOf(name).Split('\t')[1].TrimEnd());
@@ -54,7 +54,7 @@ public sealed class HelpAndVersionTests
     [Fact]
     public void Marks_flags_nserve_does_not_act_on()
     {
-        Assert.EndsWith(HelpText.UnactedMarker, LineOf("enable_batching"));
+        Assert.EndsWith(HelpText.UnactedMarker, LineOf("prefer_tflite_model"));
         Assert.DoesNotContain(HelpText.UnactedMarker, LineOf("port"));
     }
 
