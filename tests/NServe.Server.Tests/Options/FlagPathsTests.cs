@@ -8,13 +8,17 @@ public sealed class FlagPathsTests
     [
         "batching_parameters_file", "model_config_file", "model_base_path", "tensorflow_session_config_file",
         "ssl_config_file", "platform_config_file", "monitoring_config_file", "thread_pool_factory_config_file",
-        "rest_api_ssl_config_file", "inference_token_file", "admin_token_file",
+    ];
+
+    private static readonly string[] NServePathFlags =
+    [
+        "rest_api_ssl_config_file", "inference_token_file", "admin_token_file", "model_cache_dir",
     ];
 
     [Fact]
     public void Exactly_the_file_and_base_path_flags_are_paths()
     {
-        Assert.Equal(PathFlags.Order(), ServerFlags.All.Where(f => f.IsPath).Select(f => f.Name).Order());
+        Assert.Equal(PathFlags.Concat(NServePathFlags).Order(), ServerFlags.All.Where(f => f.IsPath).Select(f => f.Name).Order());
     }
 
     [Fact]
@@ -29,6 +33,11 @@ public sealed class FlagPathsTests
             var row = DocumentedFlags.Get(name);
             Assert.Equal($"/srv/app/conf/{name}", row.Property(result.Options));
         }
+
+        var nserve = ServerFlagParser.Parse(NServePathFlags.Select(name => $"--{name}=conf/{name}").ToArray(), "/srv/app", 2).Options;
+        Assert.Equal("/srv/app/conf/rest_api_ssl_config_file", nserve.RestApiSslConfigFile);
+        Assert.Equal("/srv/app/conf/inference_token_file", nserve.InferenceTokenFile);
+        Assert.Equal("/srv/app/conf/admin_token_file", nserve.AdminTokenFile);
     }
 
     [Fact]
