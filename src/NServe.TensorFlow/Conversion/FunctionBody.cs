@@ -1,3 +1,4 @@
+using NServe.TensorFlow.Graph;
 using Tensorflow;
 
 namespace NServe.TensorFlow.Conversion;
@@ -5,28 +6,11 @@ namespace NServe.TensorFlow.Conversion;
 /// <summary>
 /// A FunctionDef's body in graph form: inputs rewritten from function naming (<c>node:output_arg:index</c>,
 /// bare argument names) to graph naming (<c>node:flat_index</c>), nodes topologically sorted (FunctionDefs
-/// do not promise an order), and the function's results as graph tensor names.
+/// do not promise an order), default attributes filled (bodies keep the defaults stripped at save time), and
+/// the function's results as graph tensor names. Output argument layouts come from TensorFlow's op registry.
 /// </summary>
 internal sealed class FunctionBody
 {
-    // Ops with more than one output argument, by their output argument names in order (each a single tensor).
-    // Every other op has one output argument, in which "name:i" is simply output i.
-    private static readonly Dictionary<string, string[]> MultiOutputArgs = new(StringComparer.Ordinal)
-    {
-        ["Switch"] = ["output_false", "output_true"],
-        ["RefSwitch"] = ["output_false", "output_true"],
-        ["Merge"] = ["output", "value_index"],
-        ["TopKV2"] = ["values", "indices"],
-        ["TopK"] = ["values", "indices"],
-        ["FusedBatchNorm"] = ["y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"],
-        ["FusedBatchNormV2"] = ["y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"],
-        ["FusedBatchNormV3"] = ["y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"],
-        ["Unique"] = ["y", "idx"],
-        ["StringSplit"] = ["indices", "values", "shape"],
-        ["StringSplitV2"] = ["indices", "values", "shape"],
-        ["MaxPoolWithArgmax"] = ["output", "argmax"],
-    };
-
     private FunctionBody(string name, IReadOnlyList<NodeDef> nodes, IReadOnlyList<string> arguments, IReadOnlyList<string> results)
     {
         Name = name;
@@ -63,7 +47,8 @@ internal sealed class FunctionBody
     {
         var signature = function.Signature;
         var arguments = signature.InputArg.Select(a => a.Name).ToArray();
-        var ops = function.NodeDef.ToDictionary(n => n.Name, n => n.Op, StringComparer.Ordinal);
+        var registry = OpRegistry.Default;
+        var originals = function.NodeDef.ToDictionary(n => n.Name, StringComparer.Ordinal);
 
         string Rewrite(string input)
         {
@@ -82,15 +67,16 @@ internal sealed class FunctionBody
                     return input;
                 case 3:
                     var index = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
-                    if (ops.TryGetValue(parts[0], out var op) && MultiOutputArgs.TryGetValue(op, out var args))
+                    if (originals.TryGetValue(parts[0], out var producer) && registry.TryGet(producer.Op, out var opDef))
                     {
-                        var position = Array.IndexOf(args, parts[1]);
-                        if (position < 0)
+                        try
                         {
-                            throw new ConversionException($"function {signature.Name}: {op} has no output '{parts[1]}'");
+                            index = OutputLayout.FlatIndex(opDef, producer, parts[1], index);
                         }
-
-                        index += position;
+                        catch (GraphPreparationException e)
+                        {
+                            throw new ConversionException($"function {signature.Name}: {e.Message}");
+                        }
                     }
 
                     return parts[0] + ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -102,6 +88,7 @@ internal sealed class FunctionBody
         var nodes = function.NodeDef.Select(n =>
         {
             var copy = n.Clone();
+            registry.FillDefaultAttrs(copy);
             copy.Input.Clear();
             copy.Input.AddRange(n.Input.Select(Rewrite));
             return copy;

@@ -17,6 +17,10 @@ internal static class FunctionCallOps
         registry.Add(["If", "StatelessIf"], If);
     }
 
+    /// <summary>The converter of a node whose op type is a library function's name.</summary>
+    public static OpConverterRegistry.Entry DirectCall { get; } = new(
+        node => Call(node, node.Scope.Session.Function(node.Op)), AcceptsDeadInputs: false);
+
     /// <summary>Converts <paramref name="body"/> into <paramref name="graph"/> with its arguments bound; returns its results.</summary>
     public static IReadOnlyList<TfValue> Inline(GraphScope parent, OnnxGraphBuilder graph, FunctionBody body, IReadOnlyList<TfValue> arguments, string prefix)
     {
@@ -46,9 +50,11 @@ internal static class FunctionCallOps
     private static FunctionBody Body(NodeContext node, string attribute)
         => node.Scope.Session.Function(node.Node.GetFunctionName(attribute) ?? throw new ConversionException($"attribute '{attribute}' names no function"));
 
-    private static void Call(NodeContext node)
+    private static void Call(NodeContext node) => Call(node, Body(node, "f"));
+
+    private static void Call(NodeContext node, FunctionBody body)
     {
-        var results = Inline(node.Scope, node.Scope.Graph, Body(node, "f"), node.Inputs, node.Scope.Prefix + node.Name + "/");
+        var results = Inline(node.Scope, node.Scope.Graph, body, node.Inputs, node.Scope.Prefix + node.Name + "/");
         for (var i = 0; i < results.Count; i++)
         {
             node.Alias(i, results[i]);

@@ -13,9 +13,10 @@ namespace NServe.TensorFlow.Conversion;
 /// Naming: every ONNX graph input is named after the fed TensorFlow tensor (<see cref="GraphEndpoint.TensorName"/>,
 /// e.g. <c>x:0</c>) and every graph output after the fetched tensor, so callers map signature aliases to
 /// tensor names themselves; aliases sharing one tensor share one input or output. A fetch that is also a feed
-/// is an output with the input's name. Input shapes are declared as the signature states them, except that a
-/// declared scalar is left unknown (TF 1.x wrote scalar shapes meaning "unknown", and clients feed vectors
-/// there); output shapes are left undeclared.
+/// is an output with the input's name. Shapes are not declared on ONNX inputs or outputs: signature shapes
+/// are hints TensorFlow's C++ session does not enforce (TF 1.x wrote scalar shapes meaning "unknown", and
+/// clients feed other ranks), so ORT must accept what TensorFlow would run. The declared shape (except a
+/// scalar) still guides conversion, as it guides TensorFlow's own shape inference and constant folding.
 /// </remarks>
 public static class GraphConverter
 {
@@ -46,7 +47,7 @@ public static class GraphConverter
         {
             var shape = feed.Shape is { Length: > 0 } declared ? declared : null;
             session.ClaimExact(feed.TensorName);
-            model.Graph.AddInput(feed.TensorName, OnnxDataTypes.ToOnnx(feed.DataType), shape?.Select(d => (OnnxDim)d).ToArray());
+            model.Graph.AddInput(feed.TensorName, OnnxDataTypes.ToOnnx(feed.DataType), null);
             scope.Bind(feed.TensorName, TfValue.Of(feed.TensorName, feed.DataType, shape));
         }
 

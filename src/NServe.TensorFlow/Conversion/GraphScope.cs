@@ -213,7 +213,8 @@ internal sealed class GraphScope
             return;
         }
 
-        var entry = registry.Find(node.Op);
+        // A node whose op names a library function is a direct call of it.
+        var entry = registry.Find(node.Op) ?? (Session.Functions.ContainsKey(node.Op) ? FunctionCallOps.DirectCall : null);
         if (anyFailed)
         {
             // An upstream node already failed; still name this op if it is unsupported in its own right.

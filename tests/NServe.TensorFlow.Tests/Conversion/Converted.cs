@@ -39,7 +39,10 @@ internal static class Converted
             Assert.True(expected.Type == actual.Type, $"{what}: expected dtype {expected.Type}, got {actual.Type}");
         }
 
-        Assert.True(expected.Shape.SequenceEqual(actual.Shape), $"{what}: expected shape [{string.Join(",", expected.Shape)}], got [{string.Join(",", actual.Shape)}]\nexpected {expected}\nactual   {actual}");
+        if (!expected.Shape.SequenceEqual(actual.Shape))
+        {
+            Assert.Fail($"{what}: expected shape [{string.Join(",", expected.Shape)}], got [{string.Join(",", actual.Shape)}]\nexpected {Head(expected)}\nactual   {Head(actual)}");
+        }
         if (expected.Strings is not null || actual.Strings is not null)
         {
             Assert.Equal(expected.Strings, actual.Strings);
@@ -50,7 +53,16 @@ internal static class Converted
         {
             var (e, a) = (expected.Numbers[i], actual.Numbers[i]);
             var close = (double.IsNaN(e) && double.IsNaN(a)) || e == a || Math.Abs(e - a) <= atol + (rtol * Math.Abs(e));
-            Assert.True(close, string.Create(CultureInfo.InvariantCulture, $"{what}[{i}]: expected {e}, got {a}\nexpected {expected}\nactual   {actual}"));
+            if (!close)
+            {
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{what}[{i}]: expected {e}, got {a}\nexpected {Head(expected)}\nactual   {Head(actual)}"));
+            }
         }
+    }
+
+    private static string Head(TestTensor tensor)
+    {
+        var text = tensor.ToString();
+        return text.Length > 400 ? text[..400] + "..." : text;
     }
 }

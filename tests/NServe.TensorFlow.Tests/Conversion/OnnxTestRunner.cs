@@ -18,7 +18,9 @@ internal static class OnnxTestRunner
         try
         {
             var outputNames = outputs?.ToArray() ?? session.OutputNames.ToArray();
+            // A converted loop whose condition never turns false would run forever: stop it, and fail the test.
             using var runOptions = new RunOptions();
+            using var watchdog = new Timer(_ => runOptions.Terminate = true, null, TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan);
             using var results = session.Run(runOptions, names, values, outputNames);
             var answer = new Dictionary<string, TestTensor>(StringComparer.Ordinal);
             for (var i = 0; i < outputNames.Length; i++)
