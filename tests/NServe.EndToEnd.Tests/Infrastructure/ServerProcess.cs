@@ -86,6 +86,16 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>As <see cref="StartAsync"/>, with <paramref name="environment"/> added to the server's environment.</summary>
+    public static async Task<ServerProcess> StartWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var grpcPort = FreePort.Next();
+        var restPort = FreePort.Next();
+        var server = Launch([$"--port={grpcPort}", $"--rest_api_port={restPort}", .. arguments], grpcPort, restPort, environment: environment);
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
     /// <summary>Runs the executable to completion with exactly <paramref name="arguments"/> (for flag tests).</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
     {
@@ -96,7 +106,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return (server._process.ExitCode, server.Output);
     }
 
-    private static ServerProcess Launch(IEnumerable<string> arguments, int grpcPort, int restPort, HttpMessageHandler? restHandler = null, bool restTls = false)
+    private static ServerProcess Launch(IEnumerable<string> arguments, int grpcPort, int restPort, HttpMessageHandler? restHandler = null, bool restTls = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -106,6 +116,11 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = TestPaths.RepositoryRoot,
         };
         info.ArgumentList.Add(TestPaths.ServerDll);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
