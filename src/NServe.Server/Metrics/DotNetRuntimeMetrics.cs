@@ -6,7 +6,8 @@ namespace NServe.Server.Metrics;
 /// .NET runtime and process metrics, served by prometheus-net from a registry of its own (not its global
 /// default one): its process collector (<c>process_cpu_seconds_total</c>, <c>process_working_set_bytes</c>,
 /// <c>process_num_threads</c>, <c>dotnet_collection_count_total</c>, ...) and the runtime's built-in
-/// <c>System.Runtime</c> meter (GC heap and pauses, thread pool, lock contention, exceptions, JIT).
+/// <c>System.Runtime</c> meter as <c>system_runtime_dotnet_*</c> (GC collections, heap and pauses,
+/// thread pool threads and queue, lock contention, JIT, CPU time).
 /// Only that meter is listened to: every value is read when the page is scraped, so requests pay nothing.
 /// prometheus-net's EventCounter adapter is left off, as it keeps a listener thread busy and makes garbage.
 /// </summary>
@@ -41,7 +42,9 @@ public sealed class DotNetRuntimeMetrics : IDisposable
                     DotNetStats.Register(registry);
                     _meterListener = MeterAdapter.StartListening(new MeterAdapterOptions
                     {
+                        // Without its own factory the adapter would publish into prometheus-net's global registry.
                         Registry = registry,
+                        MetricFactory = Prometheus.Metrics.WithCustomRegistry(registry),
                         InstrumentFilterPredicate = instrument => instrument.Meter.Name == "System.Runtime",
                     });
                     _registry = registry;
