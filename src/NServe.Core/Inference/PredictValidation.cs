@@ -9,13 +9,14 @@ namespace NServe.Core.Inference;
 /// </summary>
 public static class PredictValidation
 {
-    /// <summary>Every sent alias must be an input of the signature, and every input must be sent.</summary>
+    /// <summary>Every sent alias must be an input of the signature, and every input without a default must be sent.</summary>
     public static void CheckInputs(Signature signature, IReadOnlyCollection<string> sentAliases)
     {
         var expected = signature.InputsByAlias;
         var extra = sentAliases.Where(a => !expected.ContainsKey(a)).Order(StringComparer.Ordinal).ToList();
-        var missing = expected.Keys.Where(a => !sentAliases.Contains(a)).Order(StringComparer.Ordinal).ToList();
-        if (sentAliases.Count != expected.Count || missing.Count > 0)
+        var missing = expected.Keys.Where(a => !sentAliases.Contains(a) && !signature.DefaultedInputs.Contains(a)).Order(StringComparer.Ordinal).ToList();
+        var defaultedLeftOut = signature.DefaultedInputs.Count(a => !sentAliases.Contains(a));
+        if (sentAliases.Count + defaultedLeftOut != expected.Count || missing.Count > 0)
         {
             throw ServingException.InvalidArgument(
                 $"input size does not match signature: {sentAliases.Count}!={expected.Count} " +

@@ -27,4 +27,7 @@ public sealed class Signature(
     public IReadOnlyDictionary<string, TensorSpec> InputsByAlias => _inputsByAlias;
 
     public IReadOnlyDictionary<string, TensorSpec> OutputsByAlias => _outputsByAlias;
+
+    /// <summary>Inputs a request may leave out because the signature has a default for them (SignatureDef.defaults).</summary>
+    public IReadOnlySet<string> DefaultedInputs { get; init; } = new HashSet<string>();
 }

@@ -19,6 +19,7 @@ using NServe.Server.Options;
 using NServe.Server.Rest;
 using NServe.Server.Security;
 using NServe.Server.Tracing;
+using NServe.TensorFlow;
 using NServe.Server.Serving;
 using NServe.Storage;
 
@@ -57,7 +58,7 @@ public static class ServerHost
         // Disposed after the manager (declared before it), so no batch runs on a stopped scheduler.
         using var batchingScope = batching;
         using var metrics = new ServerMetrics();
-        IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime)]);
+        IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime), new TensorFlowLoader(runtime, options.SavedModelTags)]);
         var manager = new ServableManager(
             loaders,
             new ManagerOptions

@@ -37,7 +37,7 @@ public static class FlagSupport
         ["ssl_config_file"] = true,
         ["platform_config_file"] = false,
         ["per_process_gpu_memory_fraction"] = false,
-        ["saved_model_tags"] = false,
+        ["saved_model_tags"] = true,
         ["grpc_channel_arguments"] = false,
         ["grpc_max_threads"] = false,
         ["enable_model_warmup"] = true,

@@ -12,7 +12,10 @@ public static class SignatureSpecs
     public static Signature ToSignature(SignatureDef definition) => new(
         definition.MethodName,
         definition.Inputs.Select(p => KeyValuePair.Create(p.Key, ToSpec(p.Value))).ToList(),
-        definition.Outputs.Select(p => KeyValuePair.Create(p.Key, ToSpec(p.Value))).ToList());
+        definition.Outputs.Select(p => KeyValuePair.Create(p.Key, ToSpec(p.Value))).ToList())
+    {
+        DefaultedInputs = definition.Defaults.Keys.Where(definition.Inputs.ContainsKey).ToHashSet(StringComparer.Ordinal),
+    };
 
     /// <summary>
     /// The spec of a TensorInfo: its name (<c>x:0</c>; for a sparse tensor, its values tensor), dtype and shape
