@@ -53,6 +53,9 @@ public sealed class StorageTests : IDisposable
         // moto's reset endpoint drops every bucket, as if the bucket were deleted under the server.
         (await s3.PostAsync("/moto-api/reset", null)).EnsureSuccessStatusCode();
         await WaitForAsync(() => Task.FromResult(server.Output.Contains("S3 bucket 'models' does not exist", StringComparison.Ordinal)), "the missing bucket to be logged");
+
+        // Retries back off: one poll interval (1 s), then 2 s, then 4 s.
+        await WaitForAsync(() => Task.FromResult(server.Output.Contains("trying again in 4 s", StringComparison.Ordinal)), "the retry interval to double");
         Assert.Equal(4.0, await PredictAsync(server, 2));
     }
 

@@ -27,6 +27,7 @@ public sealed class FileSystemSource(
     private readonly Dictionary<(string Model, long Version), string> _lastSeen = [];
     private readonly Dictionary<(string Model, long Version), StoredVersion> _offered = [];
     private readonly Dictionary<(string Model, long Version), string> _localPaths = [];
+    private readonly Dictionary<string, (int Failures, DateTime RetryAt)> _retries = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ModelSourceConfig> Models => _models;
 
@@ -55,7 +56,7 @@ public sealed class FileSystemSource(
             }
 
             _models = models;
-            await PollLockedAsync(cancellationToken).ConfigureAwait(false);
+            await PollLockedAsync(scheduled: false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -67,12 +68,14 @@ public sealed class FileSystemSource(
     public void PollOnce() => PollOnceAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="PollOnce"/>
-    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    public Task PollOnceAsync(CancellationToken cancellationToken) => PollAsync(scheduled: false, cancellationToken);
+
+    private async Task PollAsync(bool scheduled, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PollLockedAsync(cancellationToken).ConfigureAwait(false);
+            await PollLockedAsync(scheduled, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -93,7 +96,7 @@ public sealed class FileSystemSource(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+                await PollAsync(scheduled: true, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -101,24 +104,48 @@ public sealed class FileSystemSource(
         }
     }
 
-    private async Task PollLockedAsync(CancellationToken cancellationToken)
+    /// <param name="scheduled">A timer tick: models whose storage keeps failing wait out their backoff.</param>
+    private async Task PollLockedAsync(bool scheduled, CancellationToken cancellationToken)
     {
         foreach (var model in _models)
         {
+            if (scheduled && _retries.TryGetValue(model.Name, out var retry) && DateTime.UtcNow < retry.RetryAt)
+            {
+                continue;
+            }
+
             try
             {
-                await PollModelAsync(model, cancellationToken).ConfigureAwait(false);
+                if (await PollModelAsync(model, cancellationToken).ConfigureAwait(false))
+                {
+                    _retries.Remove(model.Name);
+                }
             }
             catch (ModelStorageException ex)
             {
                 // The manager keeps what it has: a base path that fails for a while must not unload a model.
-                // The next poll tries again.
-                logger.LogError("Could not list base path {BasePath} for servable {Model}: {Error}", model.BasePath, model.Name, ex.Message);
+                logger.LogError(
+                    "Could not list base path {BasePath} for servable {Model}: {Error}; trying again in {RetrySeconds} s",
+                    model.BasePath,
+                    model.Name,
+                    ex.Message,
+                    Backoff(model.Name).TotalSeconds);
             }
         }
     }
 
-    private async Task PollModelAsync(ModelSourceConfig model, CancellationToken cancellationToken)
+    // Doubles the wait after each failure in a row, from one poll interval up to five minutes.
+    private TimeSpan Backoff(string model)
+    {
+        var failures = _retries.TryGetValue(model, out var retry) ? retry.Failures + 1 : 1;
+        var interval = pollInterval > TimeSpan.Zero ? pollInterval : TimeSpan.FromSeconds(1);
+        var delay = TimeSpan.FromTicks(Math.Min(interval.Ticks << Math.Min(failures - 1, 16), TimeSpan.FromMinutes(5).Ticks));
+        _retries[model] = (failures, DateTime.UtcNow + delay);
+        return delay;
+    }
+
+    /// <summary>Lists one model and offers its versions; false when a version could not be fetched.</summary>
+    private async Task<bool> PollModelAsync(ModelSourceConfig model, CancellationToken cancellationToken)
     {
         if (!_storageByModel.TryGetValue(model.Name, out var storage))
         {
@@ -142,7 +169,7 @@ public sealed class FileSystemSource(
             var key = (model.Name, version.Version);
             if (version.Fingerprint is not { } fingerprint)
             {
-                logger.LogWarning("Cannot read version folder {Path} of servable {Model}", version.Location, model.Name);
+                logger.LogWarning("Cannot read version folder {Path} of servable {Model}: {Error}", version.Location, model.Name, version.ReadError);
                 if (_offered.TryGetValue(key, out var unreadable))
                 {
                     ready.Add(unreadable);
@@ -189,8 +216,14 @@ public sealed class FileSystemSource(
             catch (ModelStorageException ex)
             {
                 // Offer nothing new this poll, so the versions being served stay; the next poll retries.
-                logger.LogError("Could not fetch version {Version} of servable {Model} from {BasePath}: {Error}", version.Version, model.Name, model.BasePath, ex.Message);
-                return;
+                logger.LogError(
+                    "Could not fetch version {Version} of servable {Model} from {BasePath}: {Error}; trying again in {RetrySeconds} s",
+                    version.Version,
+                    model.Name,
+                    model.BasePath,
+                    ex.Message,
+                    Backoff(model.Name).TotalSeconds);
+                return false;
             }
 
             _localPaths[(model.Name, version.Version)] = path;
@@ -199,6 +232,7 @@ public sealed class FileSystemSource(
 
         manager.SetAspiredVersions(model.Name, model.Platform, aspired);
         RemoveUnusedCopies(model.Name, storage, aspired);
+        return true;
     }
 
     // A copy stays while it is offered or while the manager still holds a version loaded from it.
@@ -224,6 +258,7 @@ public sealed class FileSystemSource(
     private void Forget(string model)
     {
         _polledModels.Remove(model);
+        _retries.Remove(model);
         if (_storageByModel.Remove(model, out var storage))
         {
             storage.RemoveCopiesExcept(new HashSet<string>());

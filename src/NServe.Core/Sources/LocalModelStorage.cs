@@ -18,7 +18,7 @@ public sealed class LocalModelStorage(string basePath) : IModelStorage
             var versions = new List<StoredVersion>(found.Count);
             foreach (var version in found)
             {
-                versions.Add(new StoredVersion(version.Version, version.Path, TryFingerprint(version.Path)));
+                versions.Add(Fingerprinted(version));
             }
 
             return Task.FromResult<IReadOnlyList<StoredVersion>>(versions);
@@ -36,15 +36,15 @@ public sealed class LocalModelStorage(string basePath) : IModelStorage
     }
 
     // A folder that cannot be read this poll gets no fingerprint; the source keeps offering it as it was.
-    private static string? TryFingerprint(string folder)
+    private static StoredVersion Fingerprinted(AspiredVersion version)
     {
         try
         {
-            return FolderFingerprint.Compute(folder);
+            return new StoredVersion(version.Version, version.Path, FolderFingerprint.Compute(version.Path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return new StoredVersion(version.Version, version.Path, null, ReadError: ex.Message);
         }
     }
 }
