@@ -53,8 +53,11 @@ public sealed class RequestLogger : IDisposable
     /// <summary>Whether to log this request: true with probability <see cref="SamplingRate"/>.</summary>
     public bool ShouldSample() => SamplingRate > 0 && (SamplingRate >= 1 || Random.Shared.NextDouble() < SamplingRate);
 
-    /// <summary>Writes <paramref name="log"/> (request and response filled in), adding its metadata.</summary>
-    public void Log(PredictionLog log, ModelSpec modelSpec)
+    /// <summary>
+    /// Writes <paramref name="log"/> (request and response filled in), adding its metadata. Never fails the
+    /// request it records: a write error returns false (the caller may count it).
+    /// </summary>
+    public bool Log(PredictionLog log, ModelSpec modelSpec)
     {
         ArgumentNullException.ThrowIfNull(log);
         log.LogMetadata = new LogMetadata
@@ -63,7 +66,19 @@ public sealed class RequestLogger : IDisposable
             SamplingConfig = _sampling,
             TimestampSecs = _clock.GetUtcNow().ToUnixTimeSeconds(),
         };
-        _files.Append(log.ToByteArray());
+        try
+        {
+            _files.Append(log.ToByteArray());
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => _files.Dispose();

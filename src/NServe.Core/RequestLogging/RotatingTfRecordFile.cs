@@ -34,7 +34,12 @@ public sealed class RotatingTfRecordFile(string prefix, RequestLogOptions option
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            // A request that picked this logger just before a config reload replaced it: its record is dropped.
+            if (_disposed)
+            {
+                return;
+            }
+
             if (_writer is null || _stream is null)
             {
                 (_stream, var path) = CreateNext();
