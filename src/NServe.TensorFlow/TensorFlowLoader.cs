@@ -7,6 +7,7 @@ using NServe.Onnx;
 using NServe.TensorFlow.Checkpoint;
 using NServe.TensorFlow.Conversion;
 using NServe.TensorFlow.Graph;
+using NServe.TensorFlow.HostKernels;
 using NServe.TensorFlow.SavedModel;
 using Google.Protobuf;
 using Tensorflow;
@@ -57,12 +58,18 @@ public sealed class TensorFlowLoader : IServableLoader
 
         var runners = new Dictionary<string, OnnxServable>(StringComparer.Ordinal);
         var defaults = new Dictionary<string, IReadOnlyDictionary<string, Tensor>>(StringComparer.Ordinal);
+        var stages = new Dictionary<string, ExampleParsingStage>(StringComparer.Ordinal);
         try
         {
-            foreach (var (key, (graph, model)) in models)
+            foreach (var (key, (graph, model, parses)) in models)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 runners[key] = CreateRunner(id, key, graph, model);
+                if (parses.Count > 0)
+                {
+                    var definition = bundle.SignatureDefs.First(p => p.Key == key).Value;
+                    stages[key] = new ExampleParsingStage(parses, definition.Inputs.Keys, graph.Feeds.Select(f => f.Alias));
+                }
             }
 
             foreach (var (key, definition) in bundle.SignatureDefs)
@@ -74,7 +81,7 @@ public sealed class TensorFlowLoader : IServableLoader
             }
 
             var timings = new TensorFlowLoadTimings(read, prepare, convert, clock.Elapsed);
-            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings);
+            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings, stages);
         }
         catch
         {
@@ -108,13 +115,16 @@ public sealed class TensorFlowLoader : IServableLoader
         }
     }
 
-    /// <summary>Each runnable signature's prepared graph and serialised ONNX model, or one error naming every unconvertible op.</summary>
-    private static (List<KeyValuePair<string, (PreparedGraph Graph, byte[] Model)>> Models, TimeSpan Prepare, TimeSpan Convert) ConvertSignatures(
+    /// <summary>
+    /// Each runnable signature's prepared graph (with host-parsed examples as feeds), serialised ONNX model and
+    /// host ParseExample runs, or one error naming every unconvertible op.
+    /// </summary>
+    private static (List<KeyValuePair<string, (PreparedGraph Graph, byte[] Model, IReadOnlyList<ParsedExampleFeed> Parses)>> Models, TimeSpan Prepare, TimeSpan Convert) ConvertSignatures(
         SavedModelBundle bundle, string versionPath, CancellationToken cancellationToken)
     {
         var prepareTime = TimeSpan.Zero;
         var convertTime = TimeSpan.Zero;
-        var converted = new List<KeyValuePair<string, (PreparedGraph, byte[])>>();
+        var converted = new List<KeyValuePair<string, (PreparedGraph, byte[], IReadOnlyList<ParsedExampleFeed>)>>();
         var unsupported = new List<UnsupportedOp>();
         var failing = new List<string>();
         foreach (var (key, definition) in bundle.SignatureDefs)
@@ -141,11 +151,13 @@ public sealed class TensorFlowLoader : IServableLoader
                     StatusCode.InvalidArgument, $"Could not prepare signature '{key}' of SavedModel {versionPath}: {e.Message}", e);
             }
 
+            // ONNX cannot read tf.Example protos: ParseExample on a signature input runs on the host instead.
+            var (split, parses) = ExampleParsingSplit.Apply(graph, key);
             var prepared = Stopwatch.GetTimestamp();
             prepareTime += Stopwatch.GetElapsedTime(started, prepared);
             try
             {
-                converted.Add(new(key, (graph, GraphConverter.Convert(graph, key).ToByteArray())));
+                converted.Add(new(key, (split, GraphConverter.Convert(split, key).ToByteArray(), parses)));
             }
             catch (UnsupportedOpsException e)
             {

@@ -2,6 +2,7 @@ using NServe.Core.Errors;
 using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Onnx;
+using NServe.TensorFlow.HostKernels;
 using Tensorflow;
 
 namespace NServe.TensorFlow;
@@ -18,18 +19,21 @@ public sealed class TensorFlowServable : IServable
 
     private readonly Dictionary<string, OnnxServable> _runners;
     private readonly Dictionary<string, IReadOnlyDictionary<string, Tensor>> _defaults;
+    private readonly Dictionary<string, ExampleParsingStage> _stages;
 
     /// <param name="id">The version served.</param>
     /// <param name="signatureDefs">Every SignatureDef of the MetaGraph, in the model's order.</param>
     /// <param name="runners">One single-signature ORT servable per runnable signature key; owned from now on.</param>
     /// <param name="defaults">Default input values by signature key and input alias; owned from now on.</param>
     /// <param name="timings">How long the load took, by phase.</param>
+    /// <param name="exampleParsing">By signature key, the ParseExample runs done in C# before its ORT session.</param>
     public TensorFlowServable(
         ServableId id,
         IReadOnlyList<KeyValuePair<string, SignatureDef>> signatureDefs,
         IReadOnlyDictionary<string, OnnxServable> runners,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> defaults,
-        TensorFlowLoadTimings timings)
+        TensorFlowLoadTimings timings,
+        IReadOnlyDictionary<string, ExampleParsingStage>? exampleParsing = null)
     {
         Id = id;
         LoadTimings = timings;
@@ -37,6 +41,7 @@ public sealed class TensorFlowServable : IServable
         Signatures = signatureDefs.ToDictionary(p => p.Key, p => SavedModel.SignatureSpecs.ToSignature(p.Value), StringComparer.Ordinal);
         _runners = runners.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _defaults = defaults.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        _stages = exampleParsing?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
     }
 
     public ServableId Id { get; }
@@ -82,6 +87,11 @@ public sealed class TensorFlowServable : IServable
             inputs = merged;
         }
 
+        if (_stages.TryGetValue(signatureKey, out var stage))
+        {
+            return RunWithParsedExamples(runner, stage, signatureKey, inputs, outputFilter, cancellationToken);
+        }
+
         return runner.RunAsync(signatureKey, inputs, outputFilter, cancellationToken);
     }
 
@@ -95,6 +105,29 @@ public sealed class TensorFlowServable : IServable
         foreach (var tensor in _defaults.Values.SelectMany(d => d.Values))
         {
             tensor.Dispose();
+        }
+    }
+
+    private static async ValueTask<IReadOnlyDictionary<string, Tensor>> RunWithParsedExamples(
+        OnnxServable runner,
+        ExampleParsingStage stage,
+        string signatureKey,
+        IReadOnlyDictionary<string, Tensor> inputs,
+        IReadOnlyCollection<string>? outputFilter,
+        CancellationToken cancellationToken)
+    {
+        var parsed = new List<Tensor>();
+        try
+        {
+            var graphInputs = stage.Apply(inputs, parsed);
+            return await runner.RunAsync(signatureKey, graphInputs, outputFilter, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var tensor in parsed)
+            {
+                tensor.Dispose();
+            }
         }
     }
 
