@@ -67,6 +67,24 @@ public sealed class ServingMetricsTests
         Assert.Equal(2000, _metrics.ModelWarmupLatency.WithLabels(new LabelValues("/models/m/1", "OK")).Sum);
     }
 
+    [Fact]
+    public void RecordingIntoAnExistingSeriesAllocatesNothing()
+    {
+        var model = new string('m', 3);
+        _metrics.RecordRequest(model, "Predict", ServingMetrics.GrpcEntrypoint, StatusCode.Ok, Stopwatch.GetTimestamp());
+        _metrics.RecordRuntimeLatency(model, "Predict", Stopwatch.GetTimestamp());
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _metrics.RecordRequest(model, "Predict", ServingMetrics.GrpcEntrypoint, StatusCode.Ok, Stopwatch.GetTimestamp());
+            _metrics.RecordRuntimeLatency(model, "Predict", Stopwatch.GetTimestamp());
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1001, _metrics.RequestCount.WithLabels(new LabelValues("mmm", "OK")).Value);
+    }
+
     /// <summary>The page of a registry holding only these metrics.</summary>
     private sealed class MetricRegistryPage(ServingMetrics metrics)
     {
