@@ -60,6 +60,14 @@ internal static class ConvolutionOps
 
         weights = node.Emit("Transpose", [weights], n => n.Attribute("perm", filterPerm));
         var x = format.InputToOnnx(node, KernelTypes.InputAs(node, 0, compute));
+        var padding = node.Node.GetString("padding", "VALID");
+        var padExplicitly = padding == "SAME" && dilations.Any(d => d != 1);
+        if (padExplicitly)
+        {
+            // ORT's Conv has no SAME auto-padding with dilations: pad the input as TensorFlow would, then convolve VALID.
+            x = SamePad(node, format, x, input.Shape, filterShape, strides, dilations);
+        }
+
         var result = node.Emit("Conv", [x, weights], n =>
         {
             n.Attribute("strides", strides).Attribute("dilations", dilations).Attribute("group", group);
@@ -68,7 +76,14 @@ internal static class ConvolutionOps
                 n.Attribute("kernel_shape", filterShape[..spatialRank]);
             }
 
-            format.ApplyPadding(node, n);
+            if (padExplicitly)
+            {
+                n.Attribute("pads", new long[spatialRank * 2]);
+            }
+            else
+            {
+                format.ApplyPadding(node, n);
+            }
         });
 
         var shape = OutputShape(node, format, input.Shape, filterShape, strides, dilations, outChannels);
@@ -102,5 +117,40 @@ internal static class ConvolutionOps
         }
 
         return format.Compose(inputShape![0], outChannels, output);
+    }
+
+    /// <summary>
+    /// Pads a channels-first input for SAME: per spatial dim, total = max((ceil(in / s) - 1) * s + (k - 1) * d + 1 - in, 0),
+    /// the odd one after. Computed at conversion when the input size is known, else at run time.
+    /// </summary>
+    private static string SamePad(NodeContext node, DataFormat format, string x, long[]? inputShape, long[]? filterShape, long[] strides, long[] dilations)
+    {
+        var rank = format.SpatialRank;
+        if (filterShape is null || filterShape[..rank].Any(k => k < 0))
+        {
+            throw new ConversionException("SAME padding with dilations needs the filter size, which is unknown");
+        }
+
+        var effective = Enumerable.Range(0, rank).Select(i => ((filterShape[i] - 1) * dilations[i]) + 1).ToArray();
+        string pads;
+        if (format.SpatialDims(inputShape) is { } spatial && spatial.All(d => d >= 0))
+        {
+            var totals = Enumerable.Range(0, rank).Select(i => Math.Max(((((spatial[i] + strides[i] - 1) / strides[i]) - 1) * strides[i]) + effective[i] - spatial[i], 0)).ToArray();
+            pads = node.Scope.Int64s([0, 0, .. totals.Select(t => t / 2), 0, 0, .. totals.Select(t => t - (t / 2))]);
+        }
+        else
+        {
+            var size = node.Emit("Slice", [node.Emit("Shape", [x]), node.Scope.Int64s(2), node.Scope.Int64s(2 + rank)]);
+            var stride = node.Scope.Int64s(strides);
+            var outputs = node.Emit("Div", [node.Emit("Sub", [node.Emit("Add", [size, stride]), node.Scope.Int64Scalar(1)]), stride]);
+            var needed = node.Emit("Sub", [node.Emit("Add", [node.Emit("Mul", [node.Emit("Sub", [outputs, node.Scope.Int64Scalar(1)]), stride]), node.Scope.Int64s(effective)]), size]);
+            var total = node.Emit("Max", [needed, node.Scope.Int64Scalar(0)]);
+            var before = node.Emit("Div", [total, node.Scope.Int64Scalar(2)]);
+            var after = node.Emit("Sub", [total, before]);
+            var zeros = node.Scope.Int64s(0, 0);
+            pads = node.Emit("Concat", [zeros, before, zeros, after], n => n.Attribute("axis", 0L));
+        }
+
+        return node.Emit("Pad", [x, pads]);
     }
 }
