@@ -20,6 +20,9 @@ public sealed class AzureBlobStorageTests(AzuriteServer azurite) : RemoteStorage
     public Task DeletedVersionIsUnloaded() => UnloadsADeletedVersionAndRemovesItsCopy();
 
     [AzuriteFact]
+    public Task ObjectRewrittenAfterListingIsNotCopied() => NeverKeepsACopyOfAnObjectRewrittenAfterListing();
+
+    [AzuriteFact]
     public Task MissingContainerIsReportedWhileServingContinues() => KeepsServingWhenTheStoreDisappears("does not exist");
 
     [AzuriteFact]

@@ -97,6 +97,36 @@ public abstract class RemoteStorageScenarios
         Assert.Equal(["1-"], harness.CachedCopies().Select(c => c[..2]));
     }
 
+    protected async Task NeverKeepsACopyOfAnObjectRewrittenAfterListing()
+    {
+        var store = await NewStoreAsync();
+        await store.PutAsync("1/model.onnx", LinearModel.Bytes(2, 0));
+        var cache = Path.Combine(Path.GetTempPath(), "nserve-storage-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var storage = new ModelStorageRegistry(cache).AddCloudStorage(store.Lookup).Create("m", store.BasePath);
+            var listed = Assert.Single(await storage.ListVersionsAsync(CancellationToken.None));
+
+            await store.PutAsync("1/model.onnx", LinearModel.Bytes(3, 0));
+            var error = await Assert.ThrowsAsync<ModelStorageException>(() => storage.MaterializeAsync(listed, CancellationToken.None));
+
+            Assert.Contains("changed while it was being fetched", error.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.Exists(cache) ? Directory.EnumerateDirectories(cache).SelectMany(Directory.EnumerateDirectories) : []);
+
+            var relisted = Assert.Single(await storage.ListVersionsAsync(CancellationToken.None));
+            Assert.NotEqual(listed.Fingerprint, relisted.Fingerprint);
+            var copy = await storage.MaterializeAsync(relisted, CancellationToken.None);
+            Assert.Equal(LinearModel.Bytes(3, 0), await File.ReadAllBytesAsync(Path.Combine(copy, "model.onnx")));
+        }
+        finally
+        {
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+        }
+    }
+
     protected async Task KeepsServingWhenTheStoreDisappears(string expectedError)
     {
         var store = await NewStoreAsync();

@@ -20,6 +20,9 @@ public sealed class S3StorageTests(MotoServer moto) : RemoteStorageScenarios, IC
     public Task DeletedVersionIsUnloaded() => UnloadsADeletedVersionAndRemovesItsCopy();
 
     [MotoFact]
+    public Task ObjectRewrittenAfterListingIsNotCopied() => NeverKeepsACopyOfAnObjectRewrittenAfterListing();
+
+    [MotoFact]
     public Task MissingBucketIsReportedWhileServingContinues() => KeepsServingWhenTheStoreDisappears("does not exist");
 
     [MotoFact]
