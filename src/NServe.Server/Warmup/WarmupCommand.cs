@@ -54,7 +54,8 @@ public static class WarmupCommand
     }
 
     /// <summary>The loaders <c>nserve warmup</c> uses when the caller gives none.</summary>
-    public static IReadOnlyList<IServableLoader> DefaultLoaders() => [new OnnxLoader(OnnxRuntimeOptions.Default)];
+    public static IReadOnlyList<IServableLoader> DefaultLoaders() =>
+        [new OnnxLoader(OnnxRuntimeOptions.Default), new NServe.TensorFlow.TensorFlowLoader(OnnxRuntimeOptions.Default)];
 
     private static async Task<int> WriteAsync(WarmupCommandLine line, IReadOnlyList<IServableLoader> loaders, CancellationToken cancellationToken)
     {
