@@ -1,0 +1,61 @@
+using NServe.Core.Sources;
+using NServe.Storage.Tests.Infrastructure;
+
+namespace NServe.Storage.Tests;
+
+/// <summary>Local folders go through the same source: loaded in place, settled before loading, never copied.</summary>
+public sealed class LocalStorageTests : IDisposable
+{
+    private readonly string _base = Directory.CreateTempSubdirectory("nserve-local-storage-").FullName;
+
+    public void Dispose() => Directory.Delete(_base, recursive: true);
+
+    [Fact]
+    public async Task LocalVersionsLoadInPlaceAndNewOnesWaitToSettle()
+    {
+        await WriteAsync("1", 2);
+        await using var harness = SourceHarness.Create(_ => null);
+        await harness.WatchAsync(_base);
+        Assert.Equal([1L], harness.Available());
+
+        await WriteAsync("2", 5);
+        await harness.PollAsync();
+        Assert.Equal([1L], harness.Known());
+
+        await harness.PollAsync();
+        Assert.Equal([2L], harness.Available());
+        Assert.Equal(5f, await harness.RunAsync(2));
+        Assert.Empty(harness.CachedCopies());
+    }
+
+    [Fact]
+    public async Task MissingBasePathIsReportedAndNothingIsOffered()
+    {
+        var missing = Path.Combine(_base, "absent");
+        var storage = new LocalModelStorage(missing);
+
+        var error = await Assert.ThrowsAsync<ModelStorageException>(() => storage.ListVersionsAsync(CancellationToken.None));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListingMatchesVersionFoldersWithFingerprints()
+    {
+        await WriteAsync("007", 1);
+        Directory.CreateDirectory(Path.Combine(_base, "not-a-version"));
+
+        var listed = Assert.Single(await new LocalModelStorage(_base).ListVersionsAsync(CancellationToken.None));
+
+        Assert.Equal(7, listed.Version);
+        Assert.Equal(FolderFingerprint.Compute(Path.Combine(_base, "007")), listed.Fingerprint);
+        Assert.Equal(listed.Location, await new LocalModelStorage(_base).MaterializeAsync(listed, CancellationToken.None));
+    }
+
+    private Task WriteAsync(string folder, float a)
+    {
+        var path = Path.Combine(_base, folder);
+        Directory.CreateDirectory(path);
+        return File.WriteAllBytesAsync(Path.Combine(path, "model.onnx"), LinearModel.Bytes(a, 0));
+    }
+}
