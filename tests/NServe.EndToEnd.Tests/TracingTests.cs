@@ -46,7 +46,7 @@ public sealed class TracingTests
         });
 
         await using var server = await ServerProcess.StartAsync(
-            "--model_name=half_plus_two", "--model_base_path=examples/half_plus_two", $"--otlp_endpoint=http://127.0.0.1:{port}");
+            "--model_name=half_plus_two", "--model_base_path=examples/half_plus_two", $"--otlp_endpoint=http://127.0.0.1:{port}", "--enable_batching");
         var (status, _) = await Json.PostAsync(server.Http, "/v1/models/half_plus_two:predict", """{"instances": [1.0]}""");
         Assert.Equal(200, status);
 
@@ -66,6 +66,7 @@ public sealed class TracingTests
         Assert.Contains("nserve.decode", everything);
         Assert.Contains("nserve.run", everything);
         Assert.Contains("nserve.encode", everything);
+        Assert.Contains("nserve.queue", everything);
         Assert.Contains("nserve", everything);
         collector.Stop();
         await receiving;

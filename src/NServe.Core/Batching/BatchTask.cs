@@ -23,6 +23,7 @@ internal sealed class BatchTask : IValueTaskSource<IReadOnlyDictionary<string, T
     private Dictionary<string, Tensor>? _results;
     private Exception? _error;
     private CancellationTokenRegistration _registration;
+    private System.Diagnostics.Activity? _queueSpan = BatchingActivities.StartQueue();
 
     public BatchTask(IReadOnlyDictionary<string, Tensor> inputs, long rows, CancellationToken cancellationToken)
     {
@@ -38,6 +39,8 @@ internal sealed class BatchTask : IValueTaskSource<IReadOnlyDictionary<string, T
     public long Rows { get; }
 
     public CancellationToken CancellationToken { get; }
+
+    private void StopQueueSpan() => Interlocked.Exchange(ref _queueSpan, null)?.Dispose();
 
     public ValueTask<IReadOnlyDictionary<string, Tensor>> AsValueTask() => new(this, _completion.Version);
 
@@ -66,6 +69,7 @@ internal sealed class BatchTask : IValueTaskSource<IReadOnlyDictionary<string, T
     /// </summary>
     public bool TryStart()
     {
+        StopQueueSpan();
         var state = Interlocked.CompareExchange(ref _state, Running, Queued);
         return state != Abandoned;
     }
@@ -163,6 +167,7 @@ internal sealed class BatchTask : IValueTaskSource<IReadOnlyDictionary<string, T
         }
 
         _registration.Unregister();
+        StopQueueSpan();
         if (error is null)
         {
             _completion.SetResult(results!);
