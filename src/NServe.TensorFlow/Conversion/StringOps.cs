@@ -103,7 +103,8 @@ internal static class StringOps
         var outerDims = node.Emit("Gather", [shape, node.Scope.Int64s(kept.Select(i => (long)i).ToArray())], n => n.Attribute("axis", 0L));
         var outerCount = node.Emit("ReduceProd", [outerDims], n => n.Attribute("keepdims", 1L));
         var innerCount = node.Emit("ReduceProd", [node.Emit("Gather", [shape, node.Scope.Int64s(axes.Select(i => (long)i).ToArray())], n => n.Attribute("axis", 0L))], n => n.Attribute("keepdims", 1L));
-        var matrix = node.Emit("Reshape", [x, node.Emit("Concat", [outerCount, innerCount], n => n.Attribute("axis", 0L))]);
+        // allowzero: an empty input has a 0 dimension, which Reshape must keep rather than copy.
+        var matrix = node.Emit("Reshape", [x, node.Emit("Concat", [outerCount, innerCount], n => n.Attribute("axis", 0L))], n => n.Attribute("allowzero", 1L));
         var empty = node.Emit("Expand", [StringScalar(node.Scope, []), outerCount]);
 
         var body = new OnnxGraphBuilder(node.Scope.NewName(node.Name + "_join"));
@@ -147,7 +148,7 @@ internal static class StringOps
         }
 
         long[]? known = input.Shape is { } s ? (keepDims ? s.Select((d, i) => axes.Contains(i) ? 1 : d).ToArray() : kept.Select(i => s[i]).ToArray()) : null;
-        node.EmitOutput(0, "Reshape", [joinedRows, outputShape], TensorDataType.String, known);
+        node.EmitOutput(0, "Reshape", [joinedRows, outputShape], TensorDataType.String, known, n => n.Attribute("allowzero", 1L));
     }
 
     // StringJoin(inputs..., separator): element-wise, broadcasting scalars.

@@ -24,6 +24,7 @@ internal static class TfOracle
     {
         var request = Path.Combine(Path.GetTempPath(), $"tf-oracle-{Guid.NewGuid():N}.json");
         File.WriteAllText(request, Request(graph, feeds, fetches));
+        var keep = false;
         try
         {
             var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -36,14 +37,18 @@ internal static class TfOracle
             using var answer = JsonDocument.Parse(stdout);
             if (answer.RootElement.TryGetProperty("error", out var error))
             {
-                throw new InvalidOperationException($"tf-oracle failed: {error.GetString()}\n{stderr.Result}");
+                keep = true; // left for reading: the message names it
+                throw new InvalidOperationException($"tf-oracle failed on {request}: {error.GetString()}\n{stderr.Result}");
             }
 
             return fetches.ToDictionary(f => f, f => Read(answer.RootElement.GetProperty(f)));
         }
         finally
         {
-            File.Delete(request);
+            if (!keep)
+            {
+                File.Delete(request);
+            }
         }
     }
 
