@@ -1,7 +1,7 @@
-using Google.Protobuf;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NServe.Core.Errors;
 using NServe.Core.Tensors;
-using Tensorflow;
 
 namespace NServe.TensorFlow.HostKernels;
 
@@ -15,6 +15,7 @@ namespace NServe.TensorFlow.HostKernels;
 public sealed class ParseExampleKernel
 {
     private readonly string _nodeName;
+    private readonly byte[][] _keys;
 
     /// <param name="nodeName">The ParseExample node this stands for (for messages).</param>
     /// <param name="dense">The dense features, in the op's <c>dense_keys</c> order (the order of its outputs).</param>
@@ -22,6 +23,7 @@ public sealed class ParseExampleKernel
     {
         _nodeName = nodeName;
         Dense = dense;
+        _keys = dense.Select(f => System.Text.Encoding.UTF8.GetBytes(f.Key)).ToArray();
         foreach (var feature in dense)
         {
             if (feature.DataType is not (TensorDataType.Float or TensorDataType.Int64 or TensorDataType.String))
@@ -74,12 +76,24 @@ public sealed class ParseExampleKernel
                 }
             }
 
+            Span<int> starts = Dense.Count <= 64 ? stackalloc int[Dense.Count] : new int[Dense.Count];
+            Span<int> lengths = Dense.Count <= 64 ? stackalloc int[Dense.Count] : new int[Dense.Count];
             for (var i = 0; i < examples.Length; i++)
             {
-                var example = ParseOne(examples[i], i);
+                var serializedExample = examples[i];
+                Locate(serializedExample, i, starts, lengths);
                 for (var j = 0; j < Dense.Count; j++)
                 {
-                    Fill(Dense[j], example, i, outputs[j], strings[j]);
+                    var present = starts[j] >= 0;
+                    var feature = present ? serializedExample.AsSpan(starts[j], lengths[j]) : default;
+                    try
+                    {
+                        Fill(Dense[j], feature, present, i, outputs[j], strings[j]);
+                    }
+                    catch (FormatException)
+                    {
+                        throw ServingException.InvalidArgument($"Could not parse example input, value: '{Printable(serializedExample)}' (index {i})");
+                    }
                 }
             }
 
@@ -105,24 +119,113 @@ public sealed class ParseExampleKernel
         }
     }
 
-    private static Example ParseOne(byte[] serialized, int index)
+    /// <summary>
+    /// Finds each dense feature's <c>Feature</c> message in one serialized Example: its offset and length in
+    /// <paramref name="serialized"/>, or -1 when absent (or an empty Feature). A key given twice keeps its last
+    /// value, as protobuf map parsing does.
+    /// </summary>
+    private void Locate(byte[] serialized, int index, Span<int> starts, Span<int> lengths)
     {
+        starts.Fill(-1);
         try
         {
-            return Example.Parser.ParseFrom(serialized);
+            var example = new ProtoWireReader(serialized);
+            while (!example.End)
+            {
+                var (field, wireType) = example.ReadTag();
+                if (field != 1 || wireType != ProtoWireReader.LengthDelimited)
+                {
+                    example.Skip(wireType);
+                    continue;
+                }
+
+                var features = new ProtoWireReader(example.ReadLengthDelimited());
+                while (!features.End)
+                {
+                    var (entryField, entryWire) = features.ReadTag();
+                    if (entryField != 1 || entryWire != ProtoWireReader.LengthDelimited)
+                    {
+                        features.Skip(entryWire);
+                        continue;
+                    }
+
+                    var entry = new ProtoWireReader(features.ReadLengthDelimited());
+                    ReadOnlySpan<byte> key = default;
+                    ReadOnlySpan<byte> value = default;
+                    while (!entry.End)
+                    {
+                        var (part, partWire) = entry.ReadTag();
+                        if (part == 1 && partWire == ProtoWireReader.LengthDelimited)
+                        {
+                            key = entry.ReadLengthDelimited();
+                        }
+                        else if (part == 2 && partWire == ProtoWireReader.LengthDelimited)
+                        {
+                            value = entry.ReadLengthDelimited();
+                        }
+                        else
+                        {
+                            entry.Skip(partWire);
+                        }
+                    }
+
+                    var j = IndexOfKey(key);
+                    if (j >= 0)
+                    {
+                        starts[j] = value.IsEmpty ? -1 : OffsetIn(serialized, value);
+                        lengths[j] = value.Length;
+                    }
+                }
+            }
         }
-        catch (InvalidProtocolBufferException)
+        catch (FormatException)
         {
             throw ServingException.InvalidArgument($"Could not parse example input, value: '{Printable(serialized)}' (index {index})");
         }
     }
 
-    private static void Fill(DenseFeature spec, Example example, int index, Tensor? output, byte[][]? strings)
+    private int IndexOfKey(ReadOnlySpan<byte> key)
+    {
+        for (var j = 0; j < _keys.Length; j++)
+        {
+            if (key.SequenceEqual(_keys[j]))
+            {
+                return j;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int OffsetIn(byte[] whole, ReadOnlySpan<byte> part) =>
+        (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(whole), ref MemoryMarshal.GetReference(part));
+
+    private static void Fill(DenseFeature spec, ReadOnlySpan<byte> feature, bool present, int index, Tensor? output, byte[][]? strings)
     {
         var count = (int)spec.ElementCount;
         var offset = index * count;
-        if (example.Features is not { } features || !features.Feature.TryGetValue(spec.Key, out var feature)
-            || feature.KindCase == Feature.KindOneofCase.None)
+        var kind = 0;
+        ReadOnlySpan<byte> list = default;
+        if (present)
+        {
+            // Feature is a oneof: bytes_list = 1, float_list = 2, int64_list = 3; the last one given counts.
+            var reader = new ProtoWireReader(feature);
+            while (!reader.End)
+            {
+                var (field, wireType) = reader.ReadTag();
+                if (field is >= 1 and <= 3 && wireType == ProtoWireReader.LengthDelimited)
+                {
+                    kind = field;
+                    list = reader.ReadLengthDelimited();
+                }
+                else
+                {
+                    reader.Skip(wireType);
+                }
+            }
+        }
+
+        if (kind == 0)
         {
             if (spec.Default is null)
             {
@@ -146,24 +249,19 @@ public sealed class ParseExampleKernel
             return;
         }
 
-        var actual = feature.KindCase switch
-        {
-            Feature.KindOneofCase.FloatList => TensorDataType.Float,
-            Feature.KindOneofCase.Int64List => TensorDataType.Int64,
-            _ => TensorDataType.String,
-        };
+        var actual = kind switch { 2 => TensorDataType.Float, 3 => TensorDataType.Int64, _ => TensorDataType.String };
         if (actual != spec.DataType)
         {
-            var actualName = actual switch { TensorDataType.Float => "float", TensorDataType.Int64 => "int64", _ => "string" };
+            var actualName = kind switch { 2 => "float", 3 => "int64", _ => "string" };
             throw ServingException.InvalidArgument(
                 $"Name: <unknown>, Feature: {spec.Key}.  Data types don't match. Data type: {actualName} but expected type: {spec.TypeName}");
         }
 
         var length = actual switch
         {
-            TensorDataType.Float => feature.FloatList.Value.Count,
-            TensorDataType.Int64 => feature.Int64List.Value.Count,
-            _ => feature.BytesList.Value.Count,
+            TensorDataType.Float => ReadFloats(list, output!.AsSpan<float>().Slice(offset, count)),
+            TensorDataType.Int64 => ReadInt64s(list, output!.AsSpan<long>().Slice(offset, count)),
+            _ => ReadBytes(list, strings.AsSpan(offset, count)),
         };
         if (length != count)
         {
@@ -171,31 +269,116 @@ public sealed class ParseExampleKernel
                 $"Name: <unknown>, Key: {spec.Key}, Index: {index}.  Number of {spec.TypeName} values != expected.  " +
                 $"Values size: {length} but output shape: [{string.Join(",", spec.Shape)}]");
         }
-
-        switch (actual)
-        {
-            case TensorDataType.Float:
-                CopyValues(feature.FloatList.Value, output!.AsSpan<float>().Slice(offset, count));
-                break;
-            case TensorDataType.Int64:
-                CopyValues(feature.Int64List.Value, output!.AsSpan<long>().Slice(offset, count));
-                break;
-            default:
-                for (var k = 0; k < count; k++)
-                {
-                    strings![offset + k] = feature.BytesList.Value[k].ToByteArray();
-                }
-
-                break;
-        }
     }
 
-    private static void CopyValues<T>(Google.Protobuf.Collections.RepeatedField<T> values, Span<T> target)
+    // The list readers write at most target.Length values and return how many the list holds. Repeated numeric
+    // fields may come packed (one length-delimited run) or one value per field, in any mix.
+    private static int ReadFloats(ReadOnlySpan<byte> list, Span<float> target)
     {
-        for (var k = 0; k < target.Length; k++)
+        var reader = new ProtoWireReader(list);
+        var n = 0;
+        while (!reader.End)
         {
-            target[k] = values[k];
+            var (field, wireType) = reader.ReadTag();
+            if (field == 1 && wireType == ProtoWireReader.LengthDelimited)
+            {
+                var packed = reader.ReadLengthDelimited();
+                if (packed.Length % 4 != 0)
+                {
+                    throw new FormatException("packed floats are not a multiple of 4 bytes");
+                }
+
+                for (var k = 0; k < packed.Length; k += 4, n++)
+                {
+                    if (n < target.Length)
+                    {
+                        target[n] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(packed[k..]);
+                    }
+                }
+            }
+            else if (field == 1 && wireType == ProtoWireReader.Fixed32)
+            {
+                var value = reader.ReadFloat();
+                if (n < target.Length)
+                {
+                    target[n] = value;
+                }
+
+                n++;
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
         }
+
+        return n;
+    }
+
+    private static int ReadInt64s(ReadOnlySpan<byte> list, Span<long> target)
+    {
+        var reader = new ProtoWireReader(list);
+        var n = 0;
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            if (field == 1 && wireType == ProtoWireReader.LengthDelimited)
+            {
+                var packed = new ProtoWireReader(reader.ReadLengthDelimited());
+                while (!packed.End)
+                {
+                    var value = (long)packed.ReadVarint();
+                    if (n < target.Length)
+                    {
+                        target[n] = value;
+                    }
+
+                    n++;
+                }
+            }
+            else if (field == 1 && wireType == ProtoWireReader.Varint)
+            {
+                var value = (long)reader.ReadVarint();
+                if (n < target.Length)
+                {
+                    target[n] = value;
+                }
+
+                n++;
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+
+        return n;
+    }
+
+    private static int ReadBytes(ReadOnlySpan<byte> list, Span<byte[]> target)
+    {
+        var reader = new ProtoWireReader(list);
+        var n = 0;
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            if (field == 1 && wireType == ProtoWireReader.LengthDelimited)
+            {
+                var value = reader.ReadLengthDelimited();
+                if (n < target.Length)
+                {
+                    target[n] = value.ToArray();
+                }
+
+                n++;
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+
+        return n;
     }
 
     /// <summary>A short printable rendering of a bad input for the message (TF prints the raw value).</summary>

@@ -118,6 +118,39 @@ public class ParseExampleKernelTests
     }
 
     [Fact]
+    public void UnpackedValuesAndRepeatedKeysParseAsProtobufDoes()
+    {
+        // Writers may send repeated numbers unpacked (one field per value); a map key given twice keeps its last value.
+        var unpackedFloats = Field(2, [0x0D, .. BitConverter.GetBytes(1.5f), 0x0D, .. BitConverter.GetBytes(2.5f)]);
+        var unpackedInts = Field(3, [0x08, 0x07, 0x08, 0x09]);
+        byte[] example = [.. Field(1, [.. Entry("x", Field(2, [0x0A, 0x04, .. BitConverter.GetBytes(9f)])),
+            .. Entry("x", unpackedFloats), .. Entry("k", unpackedInts)])];
+        var kernel = new ParseExampleKernel("pe", [
+            new DenseFeature("x", TensorDataType.Float, [2], null),
+            new DenseFeature("k", TensorDataType.Int64, [2], null),
+        ]);
+        using var serialized = Batch(example);
+
+        var outputs = kernel.Run(serialized);
+
+        Assert.Equal(new[] { 1.5f, 2.5f }, outputs[0].AsSpan<float>().ToArray());
+        Assert.Equal(new[] { 7L, 9L }, outputs[1].AsSpan<long>().ToArray());
+        Dispose(outputs);
+    }
+
+    [Fact]
+    public void ATruncatedExampleIsAnInvalidArgument()
+    {
+        var kernel = new ParseExampleKernel("pe", [new DenseFeature("x", TensorDataType.Float, [1], null)]);
+        var whole = Serialize(("x", Floats(1f)));
+        using var serialized = Batch(whole[..^2]);
+
+        var error = Assert.Throws<ServingException>(() => kernel.Run(serialized));
+
+        Assert.StartsWith("Could not parse example input", error.Message);
+    }
+
+    [Fact]
     public void NonStringOrMatrixInputsAreRejected()
     {
         var kernel = new ParseExampleKernel("pe", [new DenseFeature("x", TensorDataType.Float, [1], new[] { 0f })]);
@@ -135,6 +168,12 @@ public class ParseExampleKernelTests
 
         Assert.Contains("'x'", error.Message);
     }
+
+    /// <summary>A length-delimited field (lengths here stay under 128 bytes).</summary>
+    private static byte[] Field(int number, byte[] value) => [(byte)((number << 3) | 2), (byte)value.Length, .. value];
+
+    /// <summary>A Features.feature map entry.</summary>
+    private static byte[] Entry(string key, byte[] feature) => Field(1, [.. Field(1, System.Text.Encoding.UTF8.GetBytes(key)), .. Field(2, feature)]);
 
     private static void Dispose(Tensor[] tensors)
     {
