@@ -8,7 +8,8 @@ namespace NServe.TensorFlow.HostKernels;
 /// <summary>
 /// TensorFlow's ParseExample / ParseExampleV2 for fixed-length (dense) features, run in C# before the ONNX
 /// graph: serialized <c>tensorflow.Example</c> strings become one tensor per feature, shaped
-/// <c>[batch, ...dense_shape]</c> (or <c>dense_shape</c> for a scalar input, as V2 allows). A missing feature
+/// <c>[batch, ...dense_shape]</c> (or <c>dense_shape</c> for a scalar input, as V2 allows), read from the wire
+/// format in place (no Example object per request). A missing feature
 /// takes its default; one without a default is an error, as is a value of the wrong type or length, with
 /// TensorFlow's wording.
 /// </summary>

@@ -7,8 +7,9 @@ namespace NServe.TensorFlow.Tests.Loading;
 /// <summary>
 /// A fact about a real model that needs op types the converter may not support yet (TF Serving's
 /// half_plus_two models need ParseExample for their classify/regress signatures, and a model loads only when
-/// every signature converts; ParseExample counts as supported since the host runs it). It is skipped, naming the missing ops, until the converter supports them, and
-/// runs by itself from then on. Also skipped when the shared test data is absent.
+/// every signature converts; ParseExample(V2) counts as supported, since the host runs it). It is skipped,
+/// naming the missing ops, until the converter supports them, and runs by itself from then on. Also skipped
+/// when the shared test data is absent.
 /// </summary>
 internal sealed class RequiresOpsFactAttribute : FactAttribute
 {
