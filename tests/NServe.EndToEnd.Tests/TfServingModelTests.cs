@@ -96,7 +96,7 @@ public sealed class TfServingModelTests(ITestOutputHelper output)
             var (badCode, bad) = await Json.GetAsync(server.Http, "/v1/models/bad");
             Assert.Equal(200, badCode);
             Assert.Contains("\"END\"", bad);
-            Assert.Contains("not supported", bad);
+            Assert.Contains("legacy SessionBundle", bad);
         }
         finally
         {
