@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Google.Protobuf;
 using NServe.Core.Tensors;
 using NServe.Onnx;
 using NServe.Onnx.Building;
@@ -163,10 +164,21 @@ internal sealed class ConstantTensor
         return new ConstantTensor(DataType, shape, _raw, _strings);
     }
 
-    /// <summary>The ONNX initializer holding this value.</summary>
-    public global::Onnx.TensorProto ToOnnx(string name) => _strings is not null
-        ? OnnxTensors.CreateStrings(name, Shape, _strings)
-        : OnnxTensors.Create(name, OnnxDataTypes.ToOnnx(DataType), Shape, _raw);
+    /// <summary>
+    /// The ONNX initializer holding this value. Numeric data is wrapped, not copied: the bytes are this constant's
+    /// own and never change, and weights can be large.
+    /// </summary>
+    public global::Onnx.TensorProto ToOnnx(string name)
+    {
+        if (_strings is not null)
+        {
+            return OnnxTensors.CreateStrings(name, Shape, _strings);
+        }
+
+        var tensor = new global::Onnx.TensorProto { Name = name, DataType = (int)OnnxDataTypes.ToOnnx(DataType), RawData = UnsafeByteOperations.UnsafeWrap(_raw) };
+        tensor.Dims.AddRange(Shape);
+        return tensor;
+    }
 
     private byte[] RawOrThrow() => _raw ?? throw new InvalidOperationException("a string constant has no numeric values");
 

@@ -22,7 +22,8 @@ internal static class ElementwiseOps
         registry.Add("FloorDiv", FloorDiv);
         registry.Add("FloorMod", FloorMod);
         registry.Add("TruncateDiv", TruncateDiv);
-        registry.Add("TruncateMod", TruncateMod);
+        // Mod is C's remainder: TruncateMod.
+        registry.Add(["TruncateMod", "Mod"], TruncateMod);
         registry.Add("DivNoNan", node => NoNan(node, "Div"));
         registry.Add("MulNoNan", node => NoNan(node, "Mul"));
         registry.Add("AddN", AddN);

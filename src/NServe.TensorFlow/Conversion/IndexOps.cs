@@ -11,6 +11,23 @@ internal static class IndexOps
         registry.Add("ArgMin", node => Arg(node, "ArgMin"));
         registry.Add("TopKV2", node => TopK(node, node.InInt64(1), node.Input(1).Constant?.ToInt64s()[0]));
         registry.Add("TopK", node => TopK(node, null, node.Node.GetInt("k", 1)));
+        registry.Add("Unique", Unique);
+    }
+
+    // Unique values in order of first appearance (ONNX Unique unsorted) and, per input element, its value's index.
+    // ORT's Unique takes float, double, int8, int64 and string: other integers go through int64.
+    private static void Unique(NodeContext node)
+    {
+        var input = node.Input(0);
+        var type = input.DataType;
+        var compute = type is TensorDataType.Float or TensorDataType.Double or TensorDataType.Int8 or TensorDataType.Int64 or TensorDataType.String
+            ? type
+            : type == TensorDataType.Half ? TensorDataType.Float : TensorDataType.Int64;
+        var values = node.Temp("values");
+        var inverse = node.Temp("inverse");
+        node.Scope.EmitMany("Unique", [KernelTypes.InputAs(node, 0, compute)], [values, "", inverse], n => n.Attribute("sorted", 0L));
+        KernelTypes.OutputAs(node, 0, values, compute, type, [-1]);
+        KernelTypes.OutputAs(node, 1, inverse, TensorDataType.Int64, node.Node.GetType("out_idx", TensorDataType.Int32), input.Shape);
     }
 
     private static void Arg(NodeContext node, string onnxOp)

@@ -10,6 +10,22 @@ internal static class MatMulOps
         registry.Add("MatMul", node => MatMul(node, node.Node.GetBool("transpose_a", false), node.Node.GetBool("transpose_b", false)));
         registry.Add(["BatchMatMul", "BatchMatMulV2", "BatchMatMulV3"], node => MatMul(node, node.Node.GetBool("adj_x", false), node.Node.GetBool("adj_y", false)));
         registry.Add(["BiasAdd", "BiasAddV1"], BiasAdd);
+        registry.Add("Einsum", Einsum);
+    }
+
+    // ONNX Einsum reads the same equation language (lower-case letters, "..." for broadcast dims).
+    private static void Einsum(NodeContext node)
+    {
+        var equation = node.Node.GetString("equation", "");
+        if (equation.Length == 0)
+        {
+            throw new ConversionException("the equation is empty");
+        }
+
+        var type = node.T;
+        var compute = KernelTypes.Arithmetic(type);
+        var inputs = Enumerable.Range(0, node.InputCount).Select(i => KernelTypes.InputAs(node, i, compute)).ToArray();
+        KernelTypes.OutputAs(node, 0, node.Emit("Einsum", inputs, n => n.Attribute("equation", equation)), compute, type, null);
     }
 
     private static void MatMul(NodeContext node, bool transposeA, bool transposeB)

@@ -54,6 +54,9 @@ internal sealed class OpConverterRegistry
         SelectionOps.Register(registry);
         IndexOps.Register(registry);
         ArrayOps.Register(registry);
+        ResizeOps.Register(registry);
+        SpaceDepthOps.Register(registry);
+        LocalResponseNormOps.Register(registry);
         CastOps.Register(registry);
         SwitchMergeOps.Register(registry);
         FunctionCallOps.Register(registry);

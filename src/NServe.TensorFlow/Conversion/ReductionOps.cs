@@ -20,6 +20,19 @@ internal static class ReductionOps
         // Booleans reduce as 0/1 integers: all = min, any = max.
         registry.Add("All", node => Reduce(node, "ReduceMin", TensorDataType.Int32));
         registry.Add("Any", node => Reduce(node, "ReduceMax", TensorDataType.Int32));
+        registry.Add("Cumsum", Cumsum);
+    }
+
+    // Running sums along one axis; exclusive and reverse mean the same in ONNX CumSum.
+    private static void Cumsum(NodeContext node)
+    {
+        var type = node.T;
+        var wide = KernelTypes.Arithmetic(type);
+        var axis = node.Emit("Reshape", [node.InInt64(1), node.Scope.Int64s([])]);
+        var result = node.Emit("CumSum", [KernelTypes.InputAs(node, 0, wide), axis], n => n
+            .Attribute("exclusive", node.Node.GetBool("exclusive", false) ? 1L : 0L)
+            .Attribute("reverse", node.Node.GetBool("reverse", false) ? 1L : 0L));
+        KernelTypes.OutputAs(node, 0, result, wide, type, node.Input(0).Shape);
     }
 
     private static void Reduce(NodeContext node, string onnxOp, TensorDataType compute)
