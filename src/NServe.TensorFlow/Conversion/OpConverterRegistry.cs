@@ -43,6 +43,7 @@ internal sealed class OpConverterRegistry
         MatMulOps.Register(registry);
         ActivationOps.Register(registry);
         ConvolutionOps.Register(registry);
+        TransposedConvolutionOps.Register(registry);
         PoolingOps.Register(registry);
         BatchNormOps.Register(registry);
         ReductionOps.Register(registry);

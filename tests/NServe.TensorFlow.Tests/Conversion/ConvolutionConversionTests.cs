@@ -93,6 +93,37 @@ public sealed class ConvolutionConversionTests
         Converted.AgreeWithOracle(g, Feeds(("x:0", TestTensor.RandomFloat([1, 7, 8, 2], 14))), ["y:0"], rtol: 1e-4, atol: 1e-5);
     }
 
+    // Keras Conv2DTranspose: the batch of the output size is computed at run time (Shape → StridedSlice → Pack),
+    // so the spatial size comes from the recorded output shape.
+    [OracleTheory]
+    [InlineData("SAME", 2, 5)]
+    [InlineData("SAME", 2, 6)]
+    [InlineData("VALID", 2, 7)]
+    [InlineData("VALID", 1, 5)]
+    [InlineData("SAME", 3, 7)]
+    public void Conv2DBackpropInputIsATransposedConvolution(string padding, int stride, int outputSize)
+    {
+        var inputSize = padding == "SAME" ? (outputSize + stride - 1) / stride : ((outputSize - 3) / stride) + 1;
+        var g = new TfGraphBuilder();
+        g.Placeholder("x", TensorDataType.Float, [-1, inputSize, inputSize, 4]);
+        g.Const("w", TestTensor.RandomFloat([3, 3, 2, 4], 81));
+        g.Op("Shape", "shape", ["x"], Attr.T(DataType.DtFloat));
+        g.Const("begin", TestTensor.Int32([1], 0));
+        g.Const("end", TestTensor.Int32([1], 1));
+        g.Const("stride", TestTensor.Int32([1], 1));
+        g.Op("StridedSlice", "batch", ["shape", "begin", "end", "stride"], Attr.T(DataType.DtInt32), Attr.Type("Index", DataType.DtInt32), Attr.Int("shrink_axis_mask", 1));
+        g.Const("size", TestTensor.Int32([], outputSize));
+        g.Const("channels", TestTensor.Int32([], 2));
+        g.Op("Pack", "sizes", ["batch", "size", "size", "channels"], Attr.T(DataType.DtInt32), Attr.Int("N", 4));
+        g.Op("Conv2DBackpropInput", "y", ["sizes", "w", "x"], Attr.T(DataType.DtFloat), Attr.Ints("strides", 1, stride, stride, 1),
+            Attr.Str("padding", padding), Attr.Ints("dilations", 1, 1, 1, 1), Attr.Str("data_format", "NHWC"),
+            Attr.Shapes("_output_shapes", [-1, outputSize, outputSize, 2]));
+
+        var result = Converted.AgreeWithOracle(g, Feeds(("x:0", TestTensor.RandomFloat([2, inputSize, inputSize, 4], 82))), ["y:0"], rtol: 1e-4, atol: 1e-5);
+
+        Assert.Equal([2L, outputSize, outputSize, 2], result["y:0"].Shape);
+    }
+
     [Fact]
     public void Conv2DOfOnesSumsTheWindow()
     {
