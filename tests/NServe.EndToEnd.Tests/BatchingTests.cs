@@ -25,8 +25,14 @@ public sealed class BatchingTests : IDisposable
             allowed_batch_sizes: 8
             allowed_batch_sizes: 16
             """);
+        var monitoring = Path.Combine(_root, "monitoring.config");
+        File.WriteAllText(monitoring, "prometheus_config { enable: true path: \"/monitoring/prometheus/metrics\" }");
         await using var server = await ServerProcess.StartAsync(
-            "--model_name=half_plus_two", "--model_base_path=examples/half_plus_two", "--enable_batching", $"--batching_parameters_file={parameters}");
+            "--model_name=half_plus_two",
+            "--model_base_path=examples/half_plus_two",
+            "--enable_batching",
+            $"--batching_parameters_file={parameters}",
+            $"--monitoring_config_file={monitoring}");
         var grpc = new PredictionService.PredictionServiceClient(server.Channel);
 
         var calls = Enumerable.Range(0, 48).Select(async i =>
@@ -53,6 +59,12 @@ public sealed class BatchingTests : IDisposable
             Assert.Equal(xs.Select(x => (0.5f * x) + 2f), ys);
         });
         await Task.WhenAll(calls);
+
+        // TF Serving's batching metrics moved: every task was queued, batches ran at allowed (padded) sizes.
+        var (_, page) = await Json.GetAsync(server.Http, "/monitoring/prometheus/metrics");
+        Assert.Matches(@":tensorflow:serving:batching_session:queuing_latency_count\{thread_pool_name=""[^""]+""\} 48", page);
+        Assert.Matches(@":tensorflow:serving:batching_session:input_batch_size_count(\{\})? [1-9]", page);
+        Assert.Matches(@":tensorflow:serving:batching_session:padding_size_count\{execution_batch_size=""(4|8|16)""\} [1-9]", page);
 
         // A scalar input cannot be batched: TF Serving's message.
         var scalar = new PredictRequest { ModelSpec = new ModelSpec { Name = "half_plus_two" } };

@@ -186,6 +186,16 @@ internal sealed class BatchQueue
         }
 
         var padded = _options.PaddedBatchSize(rows);
+        if (_scheduler.Observer is { } observer)
+        {
+            foreach (var part in parts)
+            {
+                observer.TaskDequeued(_scheduler.ThreadPoolName, System.Diagnostics.Stopwatch.GetElapsedTime(part.Task.CreatedTicks));
+            }
+
+            observer.BatchRan(rows, padded - rows);
+        }
+
         var whole = live == 1 && parts[0].IsWholeTask && padded == rows;
         Dictionary<string, Tensor>? merged = null;
         IReadOnlyDictionary<string, Tensor>? outputs = null;

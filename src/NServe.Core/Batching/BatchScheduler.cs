@@ -17,8 +17,9 @@ public sealed class BatchScheduler : IDisposable
     private bool _stopping;
 
     /// <summary>Starts <see cref="BatchingOptions.NumBatchThreads"/> threads named after <see cref="BatchingOptions.ThreadPoolName"/>.</summary>
-    public BatchScheduler(BatchingOptions options)
+    public BatchScheduler(BatchingOptions options, IBatchObserver? observer = null)
     {
+        Observer = observer;
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateSchedulerOptions();
         ThreadPoolName = options.ThreadPoolName;
@@ -31,6 +32,9 @@ public sealed class BatchScheduler : IDisposable
     }
 
     public int NumBatchThreads => _threads.Length;
+
+    /// <summary>Receives batching events for metrics; null when nobody listens.</summary>
+    public IBatchObserver? Observer { get; }
 
     public string ThreadPoolName { get; }
 

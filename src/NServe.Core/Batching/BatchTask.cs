@@ -35,6 +35,9 @@ internal sealed class BatchTask : IValueTaskSource<IReadOnlyDictionary<string, T
 
     public IReadOnlyDictionary<string, Tensor> Inputs { get; }
 
+    /// <summary>When the task was created, in Stopwatch ticks, for the queuing-latency metric.</summary>
+    public long CreatedTicks { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>The size of dimension 0 shared by every input.</summary>
     public long Rows { get; }
 

@@ -19,7 +19,7 @@ public sealed class BatchingServableFactory : IDisposable
     /// Starts the shared scheduler with <paramref name="serverOptions"/>' thread settings. Without per-model
     /// parameters the same options batch every model and are checked now, so bad ones stop the server at start.
     /// </summary>
-    public BatchingServableFactory(BatchingOptions serverOptions, bool perModelParameters)
+    public BatchingServableFactory(BatchingOptions serverOptions, bool perModelParameters, IBatchObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(serverOptions);
         if (!perModelParameters)
@@ -29,7 +29,7 @@ public sealed class BatchingServableFactory : IDisposable
 
         ServerOptions = serverOptions;
         _perModelParameters = perModelParameters;
-        Scheduler = new BatchScheduler(serverOptions);
+        Scheduler = new BatchScheduler(serverOptions, observer);
     }
 
     public BatchScheduler Scheduler { get; }

@@ -40,12 +40,16 @@ public static class ServerHost
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
         NativeMemoryTrim.ConfigureForServing();
+        using var metrics = new ServerMetrics();
         BatchingServableFactory? batching;
         try
         {
             // TF Serving ignores --enable_batching when a platform config file is given; so does NServe.
             batching = options.EnableBatching && options.PlatformConfigFile.Length == 0
-                ? new BatchingServableFactory(BatchingServableFactory.ReadServerOptions(options.BatchingParametersFile), options.EnablePerModelBatchingParameters)
+                ? new BatchingServableFactory(
+                    BatchingServableFactory.ReadServerOptions(options.BatchingParametersFile),
+                    options.EnablePerModelBatchingParameters,
+                    new BatchingMetricsObserver(metrics.Batching))
                 : null;
         }
         catch (ServingException ex)
@@ -57,7 +61,6 @@ public static class ServerHost
 
         // Disposed after the manager (declared before it), so no batch runs on a stopped scheduler.
         using var batchingScope = batching;
-        using var metrics = new ServerMetrics();
         IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime), new TensorFlowLoader(runtime, options.SavedModelTags)]);
         var manager = new ServableManager(
             loaders,
