@@ -8,6 +8,7 @@ namespace NServe.TensorFlow.Conversion;
 internal sealed class NodeContext
 {
     private readonly IReadOnlyList<TfValue> _inputs;
+    private Dictionary<int, string>? _int64Inputs;
 
     public NodeContext(GraphScope scope, NodeDef node, IReadOnlyList<TfValue> inputs)
     {
@@ -42,8 +43,18 @@ internal sealed class NodeContext
     /// <summary>The ONNX name of input <paramref name="index"/>.</summary>
     public string In(int index) => Scope.Use(Input(index));
 
-    /// <summary>Input <paramref name="index"/> as int64 (shapes, axes, indices).</summary>
-    public string InInt64(int index) => Scope.AsInt64(Input(index), $"{Name}/in{index}_i64");
+    /// <summary>Input <paramref name="index"/> as int64 (shapes, axes, indices); cast once however often asked.</summary>
+    public string InInt64(int index)
+    {
+        _int64Inputs ??= [];
+        if (!_int64Inputs.TryGetValue(index, out var name))
+        {
+            name = Scope.AsInt64(Input(index), $"{Name}/in{index}_i64");
+            _int64Inputs[index] = name;
+        }
+
+        return name;
+    }
 
     /// <summary>The value of an input the ONNX form needs as an attribute (a perm, a fixed axis).</summary>
     public ConstantTensor ConstantInput(int index, string what)
