@@ -35,9 +35,6 @@ public sealed class FileSystemSource(
     /// Replaces the watched models and polls them. Models left out are told they want no versions, so the
     /// manager unloads them.
     /// </summary>
-    public void SetModels(IReadOnlyList<ModelSourceConfig> models) => SetModelsAsync(models, CancellationToken.None).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="SetModels"/>
     public async Task SetModelsAsync(IReadOnlyList<ModelSourceConfig> models, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -65,9 +62,6 @@ public sealed class FileSystemSource(
     }
 
     /// <summary>Looks at every base path once and hands the wanted versions to the manager.</summary>
-    public void PollOnce() => PollOnceAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="PollOnce"/>
     public Task PollOnceAsync(CancellationToken cancellationToken) => PollAsync(scheduled: false, cancellationToken);
 
     private async Task PollAsync(bool scheduled, CancellationToken cancellationToken)
