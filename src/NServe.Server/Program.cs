@@ -1,12 +1,23 @@
 using Microsoft.Extensions.Logging;
 using NServe.Server.Hosting;
 using NServe.Server.Options;
+using NServe.Server.Tools;
 using NServe.Server.Warmup;
 
 // A subcommand, not a flag: TF Serving has no positional arguments, so "warmup" cannot clash with its command lines.
 if (args.Length > 0 && args[0] == "warmup")
 {
     return await WarmupCommand.RunAsync(args[1..], WarmupCommand.DefaultLoaders(), Console.Out, Console.Error, CancellationToken.None);
+}
+
+if (args.Length > 0 && args[0] == "inspect")
+{
+    return InspectCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && args[0] == "convert")
+{
+    return ConvertCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
 var parsed = ServerFlagParser.Parse(args);
