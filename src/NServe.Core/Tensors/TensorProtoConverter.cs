@@ -29,11 +29,21 @@ public static class TensorProtoConverter
             return Tensor.FromStrings(shape, DecodeStrings(proto, count));
         }
 
-        var bytes = count * TensorDataTypes.ElementSize(dataType);
-        if (bytes > Array.MaxLength)
+        // Compared as a count, so a huge shape cannot overflow the byte size.
+        var elementSize = TensorDataTypes.ElementSize(dataType);
+        if (count > Array.MaxLength / elementSize)
         {
             throw ServingException.InvalidArgument(
-                $"{TensorDataTypes.TfName(dataType)} tensor of shape {ShapeText(shape)} is too large ({bytes} bytes)");
+                $"{TensorDataTypes.TfName(dataType)} tensor of shape {ShapeText(shape)} is too large ({count} elements of {elementSize} bytes)");
+        }
+
+        // tensor_content must back the declared shape exactly; checked before anything is allocated for it.
+        var bytes = count * elementSize;
+        if (!proto.TensorContent.IsEmpty && proto.TensorContent.Length != bytes)
+        {
+            throw ServingException.InvalidArgument(
+                $"tensor_content holds {proto.TensorContent.Length} bytes but a {TensorDataTypes.TfName(dataType)} " +
+                $"tensor of shape {ShapeText(shape)} needs {bytes}");
         }
 
         var tensor = Tensor.Allocate(dataType, shape);
@@ -46,13 +56,6 @@ public static class TensorProtoConverter
 
             if (!proto.TensorContent.IsEmpty)
             {
-                if (proto.TensorContent.Length != bytes)
-                {
-                    throw ServingException.InvalidArgument(
-                        $"tensor_content holds {proto.TensorContent.Length} bytes but a {TensorDataTypes.TfName(dataType)} " +
-                        $"tensor of shape {ShapeText(shape)} needs {bytes}");
-                }
-
                 proto.TensorContent.Span.CopyTo(tensor.Bytes.Span);
             }
             else
@@ -292,6 +295,13 @@ public static class TensorProtoConverter
         if (count > Array.MaxLength)
         {
             throw ServingException.InvalidArgument($"a DT_STRING tensor of {count} elements is too large");
+        }
+
+        // Each string in tensor_content takes at least its one-byte length prefix.
+        if (!proto.TensorContent.IsEmpty && count > proto.TensorContent.Length)
+        {
+            throw ServingException.InvalidArgument(
+                $"tensor_content of a DT_STRING tensor holds {proto.TensorContent.Length} bytes, too few for {count} strings");
         }
 
         var strings = new byte[count][];

@@ -5,6 +5,7 @@ using NServe.Core.Inference;
 using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Tensors;
+using NServe.Server.Limits;
 using NServe.Server.Metrics;
 using NServe.Server.Serving;
 using NServe.Server.Tracing;
@@ -36,7 +37,7 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
             {
                 foreach (var (alias, proto) in request.Inputs)
                 {
-                    inputs[alias] = TensorProtoConverter.ToTensor(proto);
+                    inputs[alias] = TensorProtoLimits.ToTensor(alias, proto, options.MaxTensorElements);
                 }
             }
 

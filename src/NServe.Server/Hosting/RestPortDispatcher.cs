@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using NServe.Core.Errors;
 using NServe.Server.KServe;
+using NServe.Server.Limits;
 using NServe.Server.Metrics;
 using NServe.Server.Rest;
 using NServe.Server.Security;
@@ -37,6 +38,13 @@ public sealed class RestPortDispatcher(RestApiHandler rest, KServeRestHandler ks
             }
         }
 
-        await (kserve.CanHandle(path) ? kserve.HandleAsync(context) : rest.HandleAsync(context)).ConfigureAwait(false);
+        try
+        {
+            await (kserve.CanHandle(path) ? kserve.HandleAsync(context) : rest.HandleAsync(context)).ConfigureAwait(false);
+        }
+        catch (RequestBodyTooLargeException ex) when (!context.Response.HasStarted)
+        {
+            await JsonErrorWriter.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, ex.Message).ConfigureAwait(false);
+        }
     }
 }

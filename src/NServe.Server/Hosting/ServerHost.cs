@@ -226,19 +226,20 @@ public static class ServerHost
         {
             TimeoutMilliseconds = options.RestApiTimeoutInMs,
             EnableCors = options.RestApiEnableCorsSupport,
+            Limits = options.Limits,
         });
         builder.Services.AddSingleton<RestApiHandler>();
         builder.Services.AddSingleton(security.Tokens);
         builder.Services.AddSingleton<RestPortDispatcher>();
         builder.Services.AddKServe();
-        builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent });
+        builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent, MaxTensorElements = options.MaxTensorElements });
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<GrpcMetricsInterceptor>();
             grpc.Interceptors.Add<ServingExceptionInterceptor>();
             grpc.Interceptors.Add<BearerTokenInterceptor>();
-            grpc.MaxReceiveMessageSize = int.MaxValue;
-            grpc.MaxSendMessageSize = int.MaxValue;
+            grpc.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = options.GrpcMaxSendMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
 

@@ -114,7 +114,7 @@ public sealed class KServeRestHandler(KServeModels models, KServeReadiness readi
         KServeInferResult result;
         try
         {
-            using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
+            using (var body = await RestRequestBody.ReadAsync(context.Request, options.Limits, linked.Token).ConfigureAwait(false))
             {
                 request = KServeJsonRequestReader.Read(body.Span, jsonLength);
             }

@@ -64,6 +64,12 @@ public static class FlagSupport
         ["log_format"] = true,
         ["otlp_endpoint"] = true,
         ["model_cache_dir"] = true,
+        ["rest_api_max_body_bytes"] = true,
+        ["rest_api_max_decompressed_bytes"] = true,
+        ["rest_api_max_json_depth"] = true,
+        ["max_tensor_elements"] = true,
+        ["grpc_max_receive_message_bytes"] = true,
+        ["grpc_max_send_message_bytes"] = true,
     };
 
     /// <summary>True when NServe implements what <c>--<paramref name="flagName"/></c> controls.</summary>

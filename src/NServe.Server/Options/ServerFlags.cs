@@ -121,6 +121,18 @@ public static class ServerFlags
             "NServe: OTLP/HTTP collector (e.g. http://collector:4318) to send traces to; also read from OTEL_EXPORTER_OTLP_ENDPOINT. Off when empty."),
         FlagDefinition.String("model_cache_dir", o => o.ModelCacheDir, (o, v) => o.ModelCacheDir = v,
             "NServe: folder where versions of models on S3 or Azure Blob storage are copied before loading. Empty: nserve-model-cache under the temporary folder.", isPath: true),
+        FlagDefinition.Int64("rest_api_max_body_bytes", o => o.RestApiMaxBodyBytes, (o, v) => o.RestApiMaxBodyBytes = v,
+            "NServe: largest REST request body in bytes, as sent; a longer one gets 413. Default 2 GiB - 1 (TF Serving has no cap)."),
+        FlagDefinition.Int64("rest_api_max_decompressed_bytes", o => o.RestApiMaxDecompressedBytes, (o, v) => o.RestApiMaxDecompressedBytes = v,
+            "NServe: largest gunzipped REST body (Content-Encoding: gzip); a body that inflates beyond it is read as empty, as in TF Serving. Default 100 MiB (TF Serving's cap)."),
+        FlagDefinition.Int32("rest_api_max_json_depth", o => o.RestApiMaxJsonDepth, (o, v) => o.RestApiMaxJsonDepth = v,
+            "NServe: deepest nesting of arrays and objects in a REST predict body. Default 1024 (a tensor has at most 254 dimensions)."),
+        FlagDefinition.Int64("max_tensor_elements", o => o.MaxTensorElements, (o, v) => o.MaxTensorElements = v,
+            "NServe: most elements a gRPC Predict input TensorProto may declare (TensorFlow repeats the last value to fill a short one). Default 2^31 - 1."),
+        FlagDefinition.Int32("grpc_max_receive_message_bytes", o => o.GrpcMaxReceiveMessageBytes, (o, v) => o.GrpcMaxReceiveMessageBytes = v,
+            "NServe: largest gRPC request message; a larger one fails with RESOURCE_EXHAUSTED. Default 2 GiB - 1, as TF Serving."),
+        FlagDefinition.Int32("grpc_max_send_message_bytes", o => o.GrpcMaxSendMessageBytes, (o, v) => o.GrpcMaxSendMessageBytes = v,
+            "NServe: largest gRPC response message. Default 2 GiB - 1, as TF Serving."),
     ];
 
     private static readonly Dictionary<string, FlagDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

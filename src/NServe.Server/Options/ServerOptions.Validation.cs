@@ -73,6 +73,7 @@ public sealed partial class ServerOptions
             }
         }
 
+        errors.AddRange(LimitErrors());
         return new StartupValidation(errors, warnings);
     }
 }

@@ -103,9 +103,9 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
 
         PredictRequestJson parsed;
         using (ServingActivities.Decode(route.ModelName!))
-        using (var body = await RestRequestBody.ReadAsync(context.Request, linked.Token).ConfigureAwait(false))
+        using (var body = await RestRequestBody.ReadAsync(context.Request, options.Limits, linked.Token).ConfigureAwait(false))
         {
-            parsed = PredictRequestReader.Read(body.Span, name => LookupSignature(servable, name));
+            parsed = PredictRequestReader.Read(body.Span, name => LookupSignature(servable, name), options.Limits.MaxJsonDepth);
         }
 
         IReadOnlyDictionary<string, Tensor>? outputs = null;

@@ -8,4 +8,7 @@ public sealed class RestApiOptions
 
     /// <summary><c>--rest_api_enable_cors_support</c>.</summary>
     public bool EnableCors { get; init; }
+
+    /// <summary>Body, gunzip and JSON nesting limits (docs/reliability.md, "Limits").</summary>
+    public NServe.Server.Limits.RequestLimits Limits { get; init; } = NServe.Server.Limits.RequestLimits.Default;
 }

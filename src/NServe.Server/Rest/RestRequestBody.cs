@@ -1,17 +1,19 @@
 using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
+using NServe.Server.Limits;
 
 namespace NServe.Server.Rest;
 
 /// <summary>
 /// A request body read whole into a pooled buffer, gunzipped when <c>Content-Encoding</c> says gzip
-/// (TF Serving caps the uncompressed size at 100 MiB and treats a body it cannot inflate as empty).
+/// (TF Serving caps the uncompressed size at 100 MiB, <c>--rest_api_max_decompressed_bytes</c> here, and
+/// treats a body it cannot inflate, or that inflates beyond the cap, as empty).
 /// </summary>
 public sealed class RestRequestBody : IDisposable
 {
-    /// <summary>TF Serving's ZLib::kMaxUncompressedBytes.</summary>
-    public const int MaxUncompressedBytes = 100 * 1024 * 1024;
+    /// <summary>The largest first buffer; bigger bodies grow it as their bytes arrive.</summary>
+    public const int MaxInitialBufferBytes = 1024 * 1024;
 
     private byte[] _buffer;
 
@@ -25,21 +27,42 @@ public sealed class RestRequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
-    public static async Task<RestRequestBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body. A body over <see cref="RequestLimits.MaxRestBodyBytes"/> throws
+    /// <see cref="RequestBodyTooLargeException"/>; a declared Content-Length only sizes the first buffer up to
+    /// <see cref="MaxInitialBufferBytes"/>, so a huge claim backed by a few bytes reserves little.
+    /// </summary>
+    public static async Task<RestRequestBody> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken cancellationToken)
     {
-        var gzip = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.Ordinal);
-        var hint = request.ContentLength is > 0 and < MaxUncompressedBytes ? (int)request.ContentLength.Value : 4096;
-        if (!gzip)
+        var bodyLimit = (int)Math.Min(limits.MaxRestBodyBytes, Array.MaxLength);
+        if (request.ContentLength > limits.MaxRestBodyBytes)
         {
-            return await ReadAllAsync(request.Body, hint, int.MaxValue, cancellationToken).ConfigureAwait(false);
+            throw new RequestBodyTooLargeException(limits.MaxRestBodyBytes);
         }
 
-        var compressed = await ReadAllAsync(request.Body, hint, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var gzip = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.Ordinal);
+        var hint = request.ContentLength is > 0 ? (int)Math.Min(request.ContentLength.Value, MaxInitialBufferBytes) : 4096;
+        RestRequestBody compressed;
+        try
+        {
+            compressed = await ReadAllAsync(request.Body, hint, bodyLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BodyTooLargeException)
+        {
+            throw new RequestBodyTooLargeException(limits.MaxRestBodyBytes);
+        }
+
+        if (!gzip)
+        {
+            return compressed;
+        }
+
         try
         {
             using var input = new MemoryStream(compressed._buffer, 0, compressed.Length, writable: false);
             using var inflater = new GZipStream(input, CompressionMode.Decompress);
-            return await ReadAllAsync(inflater, Math.Max(4096, compressed.Length * 4), MaxUncompressedBytes, cancellationToken).ConfigureAwait(false);
+            var inflatedHint = (int)Math.Min(Math.Max(4096L, compressed.Length * 4L), MaxInitialBufferBytes);
+            return await ReadAllAsync(inflater, inflatedHint, limits.MaxDecompressedBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException)
         {
@@ -81,7 +104,7 @@ public sealed class RestRequestBody : IDisposable
                         throw new BodyTooLargeException();
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Math.Min((long)limit + 1, Array.MaxLength)));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;

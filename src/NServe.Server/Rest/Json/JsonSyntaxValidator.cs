@@ -8,8 +8,8 @@ namespace NServe.Server.Rest.Json;
 /// (rapidjson, iterative, <c>kParseNanAndInfFlag</c>, stop-when-done) accepts it, with the same error texts
 /// and offsets, and notes where the root object's members of interest lie. It decodes nothing, so it is
 /// one quick scan; the decoding pass then reads only what it needs, in the order it needs it (the
-/// signature first, wherever it sits). Nesting depth is unlimited, as in rapidjson: a 1-byte-per-level
-/// stack, not recursion.
+/// signature first, wherever it sits). Nesting depth is bounded only by the caller's limit
+/// (<c>--rest_api_max_json_depth</c>; rapidjson has none): a 1-byte-per-level stack, not recursion.
 /// </summary>
 internal ref struct JsonSyntaxValidator
 {
@@ -40,11 +40,13 @@ internal ref struct JsonSyntaxValidator
     private Span<byte> _levels;
     private byte[]? _rentedLevels;
     private int _depth;
+    private readonly int _maxDepth;
 
-    private JsonSyntaxValidator(ReadOnlySpan<byte> json, Span<byte> levels)
+    private JsonSyntaxValidator(ReadOnlySpan<byte> json, Span<byte> levels, int maxDepth)
     {
         _json = json;
         _levels = levels;
+        _maxDepth = maxDepth;
     }
 
     // Where a value must start, which decides rapidjson's message for a token that cannot start one.
@@ -59,9 +61,9 @@ internal ref struct JsonSyntaxValidator
     /// name in <paramref name="rootKeys"/> (UTF-8), the value range of its first occurrence in the root
     /// object goes to the same index of <paramref name="found"/> (<see cref="JsonValueRange.None"/> if absent).
     /// </summary>
-    public static int Validate(ReadOnlySpan<byte> json, ReadOnlySpan<byte[]> rootKeys, Span<JsonValueRange> found)
+    public static int Validate(ReadOnlySpan<byte> json, ReadOnlySpan<byte[]> rootKeys, Span<JsonValueRange> found, int maxDepth = int.MaxValue)
     {
-        var validator = new JsonSyntaxValidator(json, stackalloc byte[256]);
+        var validator = new JsonSyntaxValidator(json, stackalloc byte[256], maxDepth);
         try
         {
             return validator.Run(rootKeys, found);
@@ -250,6 +252,12 @@ internal ref struct JsonSyntaxValidator
 
     private void Push(byte level)
     {
+        if (_depth == _maxDepth)
+        {
+            throw ServingException.InvalidArgument(
+                $"JSON Parse error: Nesting deeper than {_maxDepth} levels (--rest_api_max_json_depth) at offset: {_pos}");
+        }
+
         if (_depth == _levels.Length)
         {
             var larger = ArrayPool<byte>.Shared.Rent(_levels.Length * 2);

@@ -21,10 +21,10 @@ public static class PredictRequestReader
     /// <summary>
     /// Decodes <paramref name="utf8Body"/>. <paramref name="signatureLookup"/> gets the signature name from the
     /// body (null when absent or empty, meaning the default) and throws <see cref="ServingException"/> for an
-    /// unknown one. Throws <see cref="ServingException"/> (InvalidArgument, or Unimplemented for an input type
+    /// unknown one. Containers nested deeper than <paramref name="maxDepth"/> are refused. Throws <see cref="ServingException"/> (InvalidArgument, or Unimplemented for an input type
     /// JSON cannot express) with TF Serving's message for a bad body.
     /// </summary>
-    public static PredictRequestJson Read(ReadOnlySpan<byte> utf8Body, Func<string?, Signature> signatureLookup)
+    public static PredictRequestJson Read(ReadOnlySpan<byte> utf8Body, Func<string?, Signature> signatureLookup, int maxDepth = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(signatureLookup);
         if (utf8Body.IsEmpty)
@@ -33,7 +33,7 @@ public static class PredictRequestReader
         }
 
         Span<JsonValueRange> members = stackalloc JsonValueRange[RootKeys.Length];
-        var root = JsonSyntaxValidator.Validate(utf8Body, RootKeys, members);
+        var root = JsonSyntaxValidator.Validate(utf8Body, RootKeys, members, maxDepth);
         if (utf8Body[root] != '{')
         {
             throw ServingException.InvalidArgument($"JSON Value: {JsonValuePrinter.Print(utf8Body, root)} Is not object");
