@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 
 namespace NServe.Storage;
@@ -25,7 +26,7 @@ public sealed record AzureBlobLocation(string Account, string Container, string 
             var parts = basePath[Scheme.Length..].Split('/', 3);
             if (parts.Length < 2 || parts[0].Length == 0 || parts[1].Length == 0)
             {
-                throw new ModelStorageException($"{basePath} must name an account and a container (az://account/container/prefix)");
+                throw new ModelStorageException($"{basePath} must name an account and a container (az://account/container/prefix)", code: StatusCode.InvalidArgument);
             }
 
             return new AzureBlobLocation(parts[0], parts[1], parts.Length > 2 ? parts[2].Trim('/') : "", null);
@@ -33,14 +34,14 @@ public sealed record AzureBlobLocation(string Account, string Container, string 
 
         if (!Matches(basePath))
         {
-            throw new ModelStorageException($"{basePath} is not an Azure Blob path");
+            throw new ModelStorageException($"{basePath} is not an Azure Blob path", code: StatusCode.InvalidArgument);
         }
 
         var url = new Uri(basePath);
         var segments = url.AbsolutePath.Trim('/').Split('/', 2);
         if (segments[0].Length == 0)
         {
-            throw new ModelStorageException($"{basePath} names no container (https://account{BlobHostSuffix}/container/prefix)");
+            throw new ModelStorageException($"{basePath} names no container (https://account{BlobHostSuffix}/container/prefix)", code: StatusCode.InvalidArgument);
         }
 
         var account = url.Host[..^BlobHostSuffix.Length];

@@ -2,6 +2,7 @@ using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 
 namespace NServe.Storage;
@@ -22,9 +23,9 @@ public sealed class AzureBlobModelStorage(BlobContainerClient container, AzureBl
 
             return objects;
         }
-        catch (Exception ex) when (Describe(ex, null) is { } message)
+        catch (Exception ex) when (Translate(ex, null) is { } error)
         {
-            throw new ModelStorageException(message, ex);
+            throw error;
         }
     }
 
@@ -38,29 +39,33 @@ public sealed class AzureBlobModelStorage(BlobContainerClient container, AzureBl
         {
             await container.GetBlobClient(name).DownloadToAsync(destination, new BlobDownloadToOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Describe(ex, name) is { } message)
+        catch (Exception ex) when (Translate(ex, name) is { } error)
         {
-            throw new ModelStorageException(message, ex);
+            throw error;
         }
     }
 
-    private string? Describe(Exception ex, string? name)
+    /// <summary>What went wrong, in words and as a status code, or null for an exception that is not the store's (cancellation).</summary>
+    private ModelStorageException? Translate(Exception ex, string? name)
     {
         var what = name is null ? BasePath : $"blob {name} of container {location.Container}";
-        return ex switch
+        (StatusCode Code, string Message)? described = ex switch
         {
-            RequestFailedException { ErrorCode: "ContainerNotFound" } => $"Azure container '{location.Container}' does not exist ({BasePath})",
-            RequestFailedException { ErrorCode: "BlobNotFound" } => $"{what} was deleted while it was being fetched",
-            RequestFailedException { Status: (int)HttpStatusCode.PreconditionFailed } => $"{what} changed while it was being fetched",
+            RequestFailedException { ErrorCode: "ContainerNotFound" } => (StatusCode.NotFound, $"Azure container '{location.Container}' does not exist ({BasePath})"),
+            RequestFailedException { ErrorCode: "BlobNotFound" } => (StatusCode.NotFound, $"{what} was deleted while it was being fetched"),
+            RequestFailedException { Status: (int)HttpStatusCode.PreconditionFailed } => (StatusCode.Aborted, $"{what} changed while it was being fetched"),
             RequestFailedException { ErrorCode: "AuthenticationFailed" } =>
-                $"Azure rejected the credentials for {what}: check AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_KEY",
+                (StatusCode.Unauthenticated, $"Azure rejected the credentials for {what}: check AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_KEY"),
             RequestFailedException { Status: (int)HttpStatusCode.Forbidden or (int)HttpStatusCode.Unauthorized } failed =>
-                $"Access denied to {what} ({failed.ErrorCode}): check the credentials (AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN) and their permissions",
-            RequestFailedException { Status: 0 } failed => $"Could not reach Azure Blob storage for {what}: {failed.InnerException?.Message ?? failed.Message}",
-            RequestFailedException failed => $"Azure Blob request for {what} failed ({failed.Status} {failed.ErrorCode})",
+                (StatusCode.PermissionDenied, $"Access denied to {what} ({failed.ErrorCode}): check the credentials (AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN) and their permissions"),
+            RequestFailedException { Status: 0 } failed =>
+                (StatusCode.Unavailable, $"Could not reach Azure Blob storage for {what}: {failed.InnerException?.Message ?? failed.Message}"),
+            RequestFailedException failed => (StatusCode.Unavailable, $"Azure Blob request for {what} failed ({failed.Status} {failed.ErrorCode})"),
             OperationCanceledException => null,
-            AggregateException or HttpRequestException or IOException or TimeoutException => $"Could not reach Azure Blob storage for {what}: {ex.Message}",
+            AggregateException or HttpRequestException or IOException or TimeoutException =>
+                (StatusCode.Unavailable, $"Could not reach Azure Blob storage for {what}: {ex.Message}"),
             _ => null,
         };
+        return described is { } d ? new ModelStorageException(d.Message, ex, d.Code) : null;
     }
 }

@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 
 namespace NServe.Storage;
@@ -24,7 +25,7 @@ public static class CloudStorage
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
-                throw new ModelStorageException($"Could not set up the Azure Blob client for {basePath}: {ex.Message}", ex);
+                throw new ModelStorageException($"Could not set up the Azure Blob client for {basePath}: {ex.Message}", ex, StatusCode.InvalidArgument);
             }
         });
         return registry;
@@ -38,7 +39,7 @@ public static class CloudStorage
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonClientException or ArgumentException or UriFormatException)
         {
-            throw new ModelStorageException($"Could not set up the S3 client: {ex.Message}", ex);
+            throw new ModelStorageException($"Could not set up the S3 client: {ex.Message}", ex, StatusCode.InvalidArgument);
         }
     }
 }

@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 
 namespace NServe.Storage;
@@ -13,7 +14,7 @@ public sealed record S3Location(string Bucket, string Prefix)
     {
         if (!Matches(basePath))
         {
-            throw new ModelStorageException($"{basePath} is not an s3:// path");
+            throw new ModelStorageException($"{basePath} is not an s3:// path", code: StatusCode.InvalidArgument);
         }
 
         var rest = basePath[Scheme.Length..];
@@ -21,7 +22,7 @@ public sealed record S3Location(string Bucket, string Prefix)
         var bucket = slash < 0 ? rest : rest[..slash];
         if (bucket.Length == 0)
         {
-            throw new ModelStorageException($"{basePath} names no bucket (expected s3://bucket/prefix)");
+            throw new ModelStorageException($"{basePath} names no bucket (expected s3://bucket/prefix)", code: StatusCode.InvalidArgument);
         }
 
         return new S3Location(bucket, slash < 0 ? "" : rest[(slash + 1)..].Trim('/'));

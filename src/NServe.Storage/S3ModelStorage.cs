@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using NServe.Core.Errors;
 using NServe.Core.Sources;
 
 namespace NServe.Storage;
@@ -33,9 +34,9 @@ public sealed class S3ModelStorage(IAmazonS3 client, string basePath, string cac
                 request.ContinuationToken = response.NextContinuationToken;
             }
         }
-        catch (Exception ex) when (Describe(ex, null) is { } message)
+        catch (Exception ex) when (Translate(ex, null) is { } error)
         {
-            throw new ModelStorageException(message, ex);
+            throw error;
         }
     }
 
@@ -50,31 +51,32 @@ public sealed class S3ModelStorage(IAmazonS3 client, string basePath, string cac
             using var response = await client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             await response.ResponseStream.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Describe(ex, key) is { } message)
+        catch (Exception ex) when (Translate(ex, key) is { } error)
         {
-            throw new ModelStorageException(message, ex);
+            throw error;
         }
     }
 
-    /// <summary>What went wrong, in words, or null for an exception that is not the store's (cancellation).</summary>
-    private string? Describe(Exception ex, string? key)
+    /// <summary>What went wrong, in words and as a status code, or null for an exception that is not the store's (cancellation).</summary>
+    private ModelStorageException? Translate(Exception ex, string? key)
     {
         var what = key is null ? BasePath : $"s3://{_location.Bucket}/{key}";
-        return ex switch
+        (StatusCode Code, string Message)? described = ex switch
         {
-            AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"S3 bucket '{_location.Bucket}' does not exist ({BasePath})",
-            AmazonS3Exception { ErrorCode: "NoSuchKey" } => $"{what} was deleted while it was being fetched",
-            AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed } => $"{what} changed while it was being fetched",
+            AmazonS3Exception { ErrorCode: "NoSuchBucket" } => (StatusCode.NotFound, $"S3 bucket '{_location.Bucket}' does not exist ({BasePath})"),
+            AmazonS3Exception { ErrorCode: "NoSuchKey" } => (StatusCode.NotFound, $"{what} was deleted while it was being fetched"),
+            AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed } => (StatusCode.Aborted, $"{what} changed while it was being fetched"),
             AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" } s3 =>
-                $"S3 rejected the credentials for {what} ({s3.ErrorCode}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the AWS profile",
-            AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => $"Access denied to {what} ({s3.ErrorCode}): {s3.Message}",
-            AmazonS3Exception s3 => $"S3 request for {what} failed ({(int)s3.StatusCode} {s3.ErrorCode}): {s3.Message}",
+                (StatusCode.Unauthenticated, $"S3 rejected the credentials for {what} ({s3.ErrorCode}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the AWS profile"),
+            AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => (StatusCode.PermissionDenied, $"Access denied to {what} ({s3.ErrorCode}): {s3.Message}"),
+            AmazonS3Exception s3 => (StatusCode.Unavailable, $"S3 request for {what} failed ({(int)s3.StatusCode} {s3.ErrorCode}): {s3.Message}"),
             OperationCanceledException => null,
-            HttpRequestException or IOException or TimeoutException => $"Could not reach S3 for {what}: {ex.Message}",
+            HttpRequestException or IOException or TimeoutException => (StatusCode.Unavailable, $"Could not reach S3 for {what}: {ex.Message}"),
             AmazonClientException client when client.InnerException is HttpRequestException or IOException or TimeoutException =>
-                $"Could not reach S3 for {what}: {client.InnerException.Message}",
-            AmazonClientException client => $"S3 client error for {what}: {client.Message}",
+                (StatusCode.Unavailable, $"Could not reach S3 for {what}: {client.InnerException.Message}"),
+            AmazonClientException client => (StatusCode.Unavailable, $"S3 client error for {what}: {client.Message}"),
             _ => null,
         };
+        return described is { } d ? new ModelStorageException(d.Message, ex, d.Code) : null;
     }
 }

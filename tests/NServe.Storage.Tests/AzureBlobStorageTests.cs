@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Storage.Tests.Infrastructure;
 
 namespace NServe.Storage.Tests;
@@ -35,6 +36,25 @@ public sealed class AzureBlobStorageTests(AzuriteServer azurite) : RemoteStorage
         await ReportsRefusedCredentials(
             name => environment.TryGetValue(name, out var value) ? value : null,
             store.BasePath,
-            "Access denied to az://");
+            "Access denied to az://",
+            StatusCode.PermissionDenied);
+    }
+
+    [AzuriteFact]
+    public Task MissingContainerIsReportedInTheStatusUntilCreated() => ReportsAMissingStoreInTheStatusUntilItIsCreated("does not exist");
+
+    [Fact]
+    public Task UnreachableEndpointIsReportedInTheStatus()
+    {
+        var port = ExternalServer.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_CONNECTION_STRING"] =
+                $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.Account};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteServer.Account};",
+        };
+        return ReportsAnUnreachableEndpoint(
+            name => environment.TryGetValue(name, out var value) ? value : null,
+            $"az://{AzuriteServer.Account}/models/linear",
+            "Could not reach Azure Blob storage");
     }
 }

@@ -1,3 +1,6 @@
+using NServe.Core.Errors;
+using NServe.Core.Management;
+using NServe.Core.Servables;
 using NServe.Core.Sources;
 using NServe.Storage.Tests.Infrastructure;
 
@@ -37,6 +40,25 @@ public sealed class LocalStorageTests : IDisposable
         var error = await Assert.ThrowsAsync<ModelStorageException>(() => storage.ListVersionsAsync(CancellationToken.None));
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingBasePathShowsInTheStatusUntilItAppears()
+    {
+        var later = Path.Combine(_base, "later");
+        await using var harness = SourceHarness.Create(_ => null);
+        await harness.WatchAsync(later);
+
+        var status = harness.OnlyStatus();
+        Assert.Equal((0L, ServableState.End, StatusCode.NotFound), (status.Version, status.State, status.ErrorCode));
+        Assert.Contains($"Could not find base path {later}", status.ErrorMessage, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(Path.Combine(later, "3"));
+        await File.WriteAllBytesAsync(Path.Combine(later, "3", "model.onnx"), LinearModel.Bytes(1, 5));
+        await harness.PollAsync();
+
+        Assert.Equal(new VersionStatus(3, ServableState.Available, StatusCode.Ok, ""), harness.OnlyStatus());
+        Assert.Equal(6f, await harness.RunAsync(3));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using NServe.Core.Errors;
+using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Sources;
 using NServe.Storage.Tests.Infrastructure;
@@ -140,16 +142,67 @@ public abstract class RemoteStorageScenarios
         Assert.Equal([1L], harness.Available());
         Assert.Equal(2f, await harness.RunAsync(1));
         Assert.Contains(harness.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(expectedError, StringComparison.Ordinal));
+
+        // The status says it too, on the version that keeps serving.
+        var status = harness.OnlyStatus();
+        Assert.Equal((1L, ServableState.Available, StatusCode.NotFound), (status.Version, status.State, status.ErrorCode));
+        Assert.Contains(expectedError, status.ErrorMessage, StringComparison.Ordinal);
+
+        // Once the store is back, the next poll that lists it clears the error.
+        await store.CreateStoreAsync();
+        await store.PutAsync("1/model.onnx", LinearModel.Bytes(2, 0));
+        await harness.PollAsync();
+        Assert.Equal(new VersionStatus(1, ServableState.Available, StatusCode.Ok, ""), harness.OnlyStatus());
+        Assert.Equal(2f, await harness.RunAsync(1));
     }
 
-    protected static async Task ReportsRefusedCredentials(Func<string, string?> environment, string basePath, string expectedError)
+    protected async Task ReportsAMissingStoreInTheStatusUntilItIsCreated(string expectedError)
+    {
+        var store = await NewStoreAsync();
+        await store.DeleteStoreAsync();
+        await using var harness = SourceHarness.Create(store.Lookup);
+
+        await harness.WatchAsync(store.BasePath);
+
+        // No version known yet: the error stands as version 0, state END (see docs/storage.md).
+        var status = harness.OnlyStatus();
+        Assert.Equal((0L, ServableState.End, StatusCode.NotFound), (status.Version, status.State, status.ErrorCode));
+        Assert.Contains(expectedError, status.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains(store.BasePath, status.ErrorMessage, StringComparison.Ordinal);
+
+        await store.CreateStoreAsync();
+        await store.PutAsync("1/model.onnx", LinearModel.Bytes(4, 0));
+        await harness.PollAsync();
+
+        Assert.Equal(new VersionStatus(1, ServableState.Available, StatusCode.Ok, ""), harness.OnlyStatus());
+        Assert.Equal(4f, await harness.RunAsync(1));
+    }
+
+    protected static async Task ReportsRefusedCredentials(Func<string, string?> environment, string basePath, string expectedError, StatusCode expectedCode)
     {
         await using var harness = SourceHarness.Create(environment);
 
         await harness.WatchAsync(basePath);
 
-        Assert.Empty(harness.Known());
         var error = Assert.Single(harness.Log.Entries, e => e.Level == LogLevel.Error);
         Assert.True(error.Message.Contains(expectedError, StringComparison.Ordinal), $"Expected \"{expectedError}\" in: {error.Message}");
+        var status = harness.OnlyStatus();
+        Assert.Equal((0L, ServableState.End, expectedCode), (status.Version, status.State, status.ErrorCode));
+        Assert.Contains(expectedError, status.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store endpoint where nothing listens: the status says it cannot be reached, and polling goes on.</summary>
+    protected static async Task ReportsAnUnreachableEndpoint(Func<string, string?> environment, string basePath, string expectedError)
+    {
+        await using var harness = SourceHarness.Create(environment);
+
+        await harness.WatchAsync(basePath);
+
+        var status = harness.OnlyStatus();
+        Assert.Equal((0L, ServableState.End, StatusCode.Unavailable), (status.Version, status.State, status.ErrorCode));
+        Assert.True(status.ErrorMessage.Contains(expectedError, StringComparison.Ordinal), $"Expected \"{expectedError}\" in: {status.ErrorMessage}");
+
+        await harness.PollAsync();
+        Assert.Equal(2, harness.Log.Entries.Count(e => e.Level == LogLevel.Error && e.Message.Contains(expectedError, StringComparison.Ordinal)));
     }
 }

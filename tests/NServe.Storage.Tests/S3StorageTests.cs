@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Storage.Tests.Infrastructure;
 
 namespace NServe.Storage.Tests;
@@ -59,6 +60,23 @@ public sealed class S3StorageTests(MotoServer moto) : RemoteStorageScenarios, IC
         await ReportsRefusedCredentials(
             name => environment.TryGetValue(name, out var value) ? value : null,
             "s3://models/linear",
-            "S3 rejected the credentials");
+            "S3 rejected the credentials",
+            StatusCode.Unauthenticated);
+    }
+
+    [MotoFact]
+    public Task MissingBucketIsReportedInTheStatusUntilCreated() => ReportsAMissingStoreInTheStatusUntilItIsCreated("does not exist");
+
+    [Fact]
+    public Task UnreachableEndpointIsReportedInTheStatus()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{ExternalServer.FreePort()}",
+        };
+        return ReportsAnUnreachableEndpoint(name => environment.TryGetValue(name, out var value) ? value : null, "s3://models/linear", "Could not reach S3");
     }
 }

@@ -169,7 +169,11 @@ public sealed class ServableManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Every version the manager knows of <paramref name="model"/>, highest first.</summary>
+    /// <summary>
+    /// Every version the manager knows of <paramref name="model"/>, highest first. While the model's storage
+    /// fails (<see cref="SetSourceError"/>), versions with no error of their own show the storage error, and a
+    /// model with no version yet shows it as version 0 in state END.
+    /// </summary>
     public IReadOnlyList<VersionStatus> GetVersionStatuses(string model)
     {
         lock (_gate)
@@ -179,10 +183,48 @@ public sealed class ServableManager : IAsyncDisposable
                 return [];
             }
 
+            if (entry.Versions.Count == 0)
+            {
+                return entry.SourceError is { } only ? [new VersionStatus(0, ServableState.End, only.Code, only.Message)] : [];
+            }
+
             return entry.Versions.Values
                 .OrderByDescending(v => v.Version)
-                .Select(v => new VersionStatus(v.Version, v.State, v.ErrorCode, v.ErrorMessage))
+                .Select(v => entry.SourceError is { } error && v.ErrorCode == StatusCode.Ok
+                    ? new VersionStatus(v.Version, v.State, error.Code, error.Message)
+                    : new VersionStatus(v.Version, v.State, v.ErrorCode, v.ErrorMessage))
                 .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Records why <paramref name="model"/>'s storage could not be listed or a version fetched, so the status
+    /// API says it (not only the log). Nothing is loaded or unloaded: versions being served keep serving.
+    /// </summary>
+    public void SetSourceError(string model, StatusCode code, string message)
+    {
+        lock (_gate)
+        {
+            if (!_models.TryGetValue(model, out var entry))
+            {
+                entry = new ModelEntry(model);
+                _models.Add(model, entry);
+                _modelsSnapshot = new Dictionary<string, ModelEntry>(_models, StringComparer.Ordinal);
+            }
+
+            entry.SourceError = (code, message);
+        }
+    }
+
+    /// <summary>Forgets the storage error of <paramref name="model"/> (its storage answered again, or it left the config).</summary>
+    public void ClearSourceError(string model)
+    {
+        lock (_gate)
+        {
+            if (_models.TryGetValue(model, out var entry))
+            {
+                entry.SourceError = null;
+            }
         }
     }
 
@@ -494,6 +536,8 @@ public sealed class ServableManager : IAsyncDisposable
         public volatile (long Version, LoadedServable Loaded)[] Available = [];
 
         public IReadOnlyDictionary<string, long> Labels { get; set; } = new Dictionary<string, long>();
+
+        public (StatusCode Code, string Message)? SourceError { get; set; }
     }
 
     private sealed class VersionEntry(long version, string path, string? fingerprint)

@@ -113,11 +113,14 @@ public sealed class FileSystemSource(
                 if (await PollModelAsync(model, cancellationToken).ConfigureAwait(false))
                 {
                     _retries.Remove(model.Name);
+                    manager.ClearSourceError(model.Name);
                 }
             }
             catch (ModelStorageException ex)
             {
                 // The manager keeps what it has: a base path that fails for a while must not unload a model.
+                // The status says why (TF Serving only logs it), until a listing succeeds.
+                manager.SetSourceError(model.Name, ex.Code, $"Could not list base path {model.BasePath}: {ex.Message}; retrying");
                 logger.LogError(
                     "Could not list base path {BasePath} for servable {Model}: {Error}; trying again in {RetrySeconds} s",
                     model.BasePath,
@@ -210,6 +213,7 @@ public sealed class FileSystemSource(
             catch (ModelStorageException ex)
             {
                 // Offer nothing new this poll, so the versions being served stay; the next poll retries.
+                manager.SetSourceError(model.Name, ex.Code, $"Could not fetch version {version.Version} from {model.BasePath}: {ex.Message}; retrying");
                 logger.LogError(
                     "Could not fetch version {Version} of servable {Model} from {BasePath}: {Error}; trying again in {RetrySeconds} s",
                     version.Version,
@@ -251,6 +255,7 @@ public sealed class FileSystemSource(
 
     private void Forget(string model)
     {
+        manager.ClearSourceError(model);
         _polledModels.Remove(model);
         _retries.Remove(model);
         if (_storageByModel.Remove(model, out var storage))

@@ -1,3 +1,5 @@
+using NServe.Core.Errors;
+
 namespace NServe.Core.Sources;
 
 /// <summary>Version folders on local disk (or a mounted volume): loaded in place, nothing copied.</summary>
@@ -9,7 +11,7 @@ public sealed class LocalModelStorage(string basePath) : IModelStorage
     {
         if (!Directory.Exists(BasePath))
         {
-            throw new ModelStorageException($"Could not find base path {BasePath}");
+            throw new ModelStorageException($"Could not find base path {BasePath}", code: StatusCode.NotFound);
         }
 
         try
@@ -25,7 +27,10 @@ public sealed class LocalModelStorage(string basePath) : IModelStorage
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelStorageException($"Could not list base path {BasePath}: {ex.Message}", ex);
+            throw new ModelStorageException(
+                $"Could not list base path {BasePath}: {ex.Message}",
+                ex,
+                ex is UnauthorizedAccessException ? StatusCode.PermissionDenied : StatusCode.Unavailable);
         }
     }
 

@@ -96,7 +96,7 @@ public abstract class RemoteModelStorage : IModelStorage
                 var target = Path.GetFullPath(Path.Combine(partial, relative));
                 if (!target.StartsWith(partial + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 {
-                    throw new ModelStorageException($"Object {item.RelativeKey} under {BasePath} escapes its version folder");
+                    throw new ModelStorageException($"Object {item.RelativeKey} under {BasePath} escapes its version folder", code: Errors.StatusCode.InvalidArgument);
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -61,5 +61,7 @@ public sealed class AzuriteServer : IDisposable
         }
 
         public override Task DeleteStoreAsync() => client.DeleteAsync();
+
+        public override Task CreateStoreAsync() => client.CreateAsync();
     }
 }

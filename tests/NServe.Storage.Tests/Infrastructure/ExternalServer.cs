@@ -127,7 +127,8 @@ public sealed class ExternalServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (just released by the OS).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -62,5 +62,7 @@ public sealed class MotoServer : IDisposable
             await DeleteAsync("");
             await client.DeleteBucketAsync(name);
         }
+
+        public override Task CreateStoreAsync() => client.PutBucketAsync(name);
     }
 }

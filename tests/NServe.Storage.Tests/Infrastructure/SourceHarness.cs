@@ -51,6 +51,9 @@ public sealed class SourceHarness : IAsyncDisposable
     public IReadOnlyList<long> Available() =>
         Manager.GetVersionStatuses(Model).Where(s => s.State == ServableState.Available).Select(s => s.Version).ToList();
 
+    /// <summary>The single status line of the model (asserting there is exactly one).</summary>
+    public VersionStatus OnlyStatus() => Assert.Single(Manager.GetVersionStatuses(Model));
+
     public IReadOnlyList<long> Known() => Manager.GetVersionStatuses(Model).Select(s => s.Version).ToList();
 
     /// <summary>Runs version <paramref name="version"/> on x = 1 and returns y (a + b of that version).</summary>

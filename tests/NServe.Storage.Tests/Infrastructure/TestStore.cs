@@ -16,5 +16,8 @@ public abstract class TestStore
     /// <summary>Deletes the bucket or container itself, objects and all.</summary>
     public abstract Task DeleteStoreAsync();
 
+    /// <summary>Creates the bucket or container again after <see cref="DeleteStoreAsync"/>.</summary>
+    public abstract Task CreateStoreAsync();
+
     public string? Lookup(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 }
