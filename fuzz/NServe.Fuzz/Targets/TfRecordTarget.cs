@@ -1,0 +1,107 @@
+using Google.Protobuf;
+using NServe.Core.Errors;
+using NServe.Core.Tensors;
+using NServe.Core.Warmup;
+using Tensorflow;
+using Tensorflow.Serving;
+
+namespace NServe.Fuzz.Targets;
+
+/// <summary>
+/// A warmup file as the server reads it: <see cref="TfRecordReader"/> over the input (DataLoss
+/// <see cref="ServingException"/> for a short or corrupt record), each record parsed as a
+/// <see cref="PredictionLog"/> (<see cref="InvalidProtocolBufferException"/>) and a predict log's input
+/// tensors decoded by <see cref="TensorProtoConverter.ToTensor"/> (ServingException).
+/// </summary>
+internal sealed class TfRecordTarget : FuzzTarget
+{
+    public override string Name => "tfrecord";
+
+    protected override void Execute(byte[] input)
+    {
+        using var reader = new TfRecordReader(new MemoryStream(input, writable: false), "fuzz-input");
+        while (reader.RecordsRead < WarmupFile.MaxRecords && reader.TryReadNext(out var record))
+        {
+            PredictionLog log;
+            try
+            {
+                log = PredictionLog.Parser.ParseFrom(record);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                continue;
+            }
+
+            if (log.LogTypeCase != PredictionLog.LogTypeOneofCase.PredictLog || log.PredictLog.Request is null)
+            {
+                continue;
+            }
+
+            foreach (var proto in log.PredictLog.Request.Inputs.Values)
+            {
+                try
+                {
+                    TensorProtoConverter.ToTensor(proto).Dispose();
+                }
+                catch (ServingException)
+                {
+                }
+            }
+        }
+    }
+
+    protected override bool IsDocumentedRejection(Exception e) => e is ServingException;
+
+    public override IEnumerable<KeyValuePair<string, byte[]>> Seeds(string? testData)
+    {
+        yield return KeyValuePair.Create("empty.tfrecord", Array.Empty<byte>());
+        yield return KeyValuePair.Create("one-float.tfrecord", Records(Log(("x", Floats([1, 3], 1f, 2f, 5f)))));
+        yield return KeyValuePair.Create("mixed.tfrecord", Records(
+            Log(("x", Floats([2], 0.5f)), ("s", new TensorProto { Dtype = DataType.DtString, TensorShape = Shape(2), StringVal = { ByteString.CopyFromUtf8("a"), ByteString.CopyFromUtf8("bc") } })),
+            Log(("i", new TensorProto { Dtype = DataType.DtInt64, TensorShape = Shape(2, 2), Int64Val = { 1, -2, 3 } }),
+                ("h", new TensorProto { Dtype = DataType.DtHalf, TensorShape = Shape(3), HalfVal = { 0x3C00, 0x7BFF } })),
+            Log(("c", new TensorProto { Dtype = DataType.DtFloat, TensorShape = Shape(2), TensorContent = ByteString.CopyFrom(0, 0, 128, 63, 0, 0, 0, 64) }),
+                ("b", new TensorProto { Dtype = DataType.DtBool, TensorShape = Shape(3), BoolVal = { true, false } }),
+                ("u", new TensorProto { Dtype = DataType.DtUint8, TensorShape = Shape(2), IntVal = { 255, 7 } }))));
+        yield return KeyValuePair.Create("not-a-log.tfrecord", Records(new byte[] { 0x0A, 0x03, 0x61, 0x62, 0x63 }));
+    }
+
+    private static byte[] Records(params byte[][] records)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TfRecordWriter(buffer, leaveOpen: true))
+        {
+            foreach (var record in records)
+            {
+                writer.Write(record);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static byte[] Log(params (string Alias, TensorProto Tensor)[] inputs)
+    {
+        var request = new PredictRequest { ModelSpec = new ModelSpec { Name = "m", SignatureName = "serving_default" } };
+        foreach (var (alias, tensor) in inputs)
+        {
+            request.Inputs[alias] = tensor;
+        }
+
+        return new PredictionLog { PredictLog = new PredictLog { Request = request } }.ToByteArray();
+    }
+
+    private static TensorProto Floats(long[] dims, params float[] values) =>
+        new() { Dtype = DataType.DtFloat, TensorShape = Shape(dims), FloatVal = { values } };
+
+    private static TensorShapeProto Shape(params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims)
+        {
+            shape.Dim.Add(new TensorShapeProto.Types.Dim { Size = dim });
+        }
+
+        return shape;
+    }
+}
