@@ -9,6 +9,7 @@ using NServe.TensorFlow.Conversion;
 using NServe.TensorFlow.Graph;
 using NServe.TensorFlow.HostKernels;
 using NServe.TensorFlow.SavedModel;
+using NServe.TensorFlow.State;
 using Google.Protobuf;
 using Tensorflow;
 
@@ -53,7 +54,8 @@ public sealed class TensorFlowLoader : IServableLoader
         var clock = Stopwatch.StartNew();
         using var bundle = Open(versionPath);
         var read = clock.Elapsed;
-        var (models, prepare, convert) = ConvertSignatures(bundle, versionPath, cancellationToken);
+        var variables = new VariableStatePlan(AssignedVariables.Find(bundle));
+        var (models, prepare, convert) = ConvertSignatures(bundle, versionPath, variables, cancellationToken);
         clock.Restart();
 
         var runners = new Dictionary<string, OnnxServable>(StringComparer.Ordinal);
@@ -80,8 +82,9 @@ public sealed class TensorFlowLoader : IServableLoader
                 }
             }
 
+            var stateful = variables.CreateSignatures(bundle.SignatureDefs, models.Select(m => KeyValuePair.Create(m.Key, m.Value.Graph)), stages);
             var timings = new TensorFlowLoadTimings(read, prepare, convert, clock.Elapsed);
-            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings, stages);
+            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings, stages, stateful);
         }
         catch
         {
@@ -120,7 +123,7 @@ public sealed class TensorFlowLoader : IServableLoader
     /// host ParseExample runs, or one error naming every unconvertible op.
     /// </summary>
     private static (List<KeyValuePair<string, (PreparedGraph Graph, byte[] Model, IReadOnlyList<ParsedExampleFeed> Parses)>> Models, TimeSpan Prepare, TimeSpan Convert) ConvertSignatures(
-        SavedModelBundle bundle, string versionPath, CancellationToken cancellationToken)
+        SavedModelBundle bundle, string versionPath, VariableStatePlan variables, CancellationToken cancellationToken)
     {
         var prepareTime = TimeSpan.Zero;
         var convertTime = TimeSpan.Zero;
@@ -153,6 +156,7 @@ public sealed class TensorFlowLoader : IServableLoader
 
             // ONNX cannot read tf.Example protos: ParseExample on a signature input runs on the host instead.
             var (split, parses) = ExampleParsingSplit.Apply(graph, key);
+            split = variables.Apply(split, key);
             var prepared = Stopwatch.GetTimestamp();
             prepareTime += Stopwatch.GetElapsedTime(started, prepared);
             try

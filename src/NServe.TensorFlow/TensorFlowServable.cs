@@ -3,6 +3,7 @@ using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Onnx;
 using NServe.TensorFlow.HostKernels;
+using NServe.TensorFlow.State;
 using Tensorflow;
 
 namespace NServe.TensorFlow;
@@ -20,6 +21,7 @@ public sealed class TensorFlowServable : IServable
     private readonly Dictionary<string, OnnxServable> _runners;
     private readonly Dictionary<string, IReadOnlyDictionary<string, Tensor>> _defaults;
     private readonly Dictionary<string, ExampleParsingStage> _stages;
+    private readonly StatefulSignatures? _stateful;
 
     /// <param name="id">The version served.</param>
     /// <param name="signatureDefs">Every SignatureDef of the MetaGraph, in the model's order.</param>
@@ -27,13 +29,15 @@ public sealed class TensorFlowServable : IServable
     /// <param name="defaults">Default input values by signature key and input alias; owned from now on.</param>
     /// <param name="timings">How long the load took, by phase.</param>
     /// <param name="exampleParsing">By signature key, the ParseExample runs done in C# before its ORT session.</param>
+    /// <param name="stateful">The signatures that read or update variables held for this version; owned from now on.</param>
     public TensorFlowServable(
         ServableId id,
         IReadOnlyList<KeyValuePair<string, SignatureDef>> signatureDefs,
         IReadOnlyDictionary<string, OnnxServable> runners,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> defaults,
         TensorFlowLoadTimings timings,
-        IReadOnlyDictionary<string, ExampleParsingStage>? exampleParsing = null)
+        IReadOnlyDictionary<string, ExampleParsingStage>? exampleParsing = null,
+        StatefulSignatures? stateful = null)
     {
         Id = id;
         LoadTimings = timings;
@@ -42,6 +46,7 @@ public sealed class TensorFlowServable : IServable
         _runners = runners.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _defaults = defaults.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _stages = exampleParsing?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
+        _stateful = stateful;
     }
 
     public ServableId Id { get; }
@@ -87,6 +92,11 @@ public sealed class TensorFlowServable : IServable
             inputs = merged;
         }
 
+        if (_stateful is not null && _stateful.TryGet(signatureKey, out var stateful))
+        {
+            return stateful.RunAsync(runner, signatureKey, inputs, outputFilter, cancellationToken);
+        }
+
         if (_stages.TryGetValue(signatureKey, out var stage))
         {
             return RunWithParsedExamples(runner, stage, signatureKey, inputs, outputFilter, cancellationToken);
@@ -106,6 +116,8 @@ public sealed class TensorFlowServable : IServable
         {
             tensor.Dispose();
         }
+
+        _stateful?.Dispose();
     }
 
     private static async ValueTask<IReadOnlyDictionary<string, Tensor>> RunWithParsedExamples(

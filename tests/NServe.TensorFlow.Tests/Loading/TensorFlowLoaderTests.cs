@@ -3,6 +3,7 @@ using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Onnx;
 using NServe.TensorFlow.Tests.Checkpoint;
+using NServe.TensorFlow.Tests.Graph;
 using NServe.TensorFlow.Tests.SavedModel;
 
 namespace NServe.TensorFlow.Tests.Loading;
@@ -113,19 +114,31 @@ public class TensorFlowLoaderTests
         Assert.Contains(Path.Combine(path, "variables", "variables.data-00000-of-00001"), error.Message);
     }
 
-    [TestDataFact]
+    [Fact]
     public async Task UnconvertibleOpsFailTheWholeLoadNamingEachOpOnce()
     {
-        // The counter's signatures update its variable (AssignAdd, Assign), which a converted graph cannot do.
-        var path = SavedModelTestData.PathOf("tfserving/saved_model_counter/00000123");
+        // Two signatures with string ops no converter handles: one op type twice, another once.
+        using var dir = new TempDirectory();
+        var graph = new Tensorflow.GraphDef();
+        graph.Node.Add(TestGraphs.Placeholder("s", Tensorflow.DataType.DtString));
+        graph.Node.Add(TestGraphs.Placeholder("x"));
+        graph.Node.Add(TestGraphs.Node("h1", "StringToHashBucketFast", "s").With("num_buckets", new Tensorflow.AttrValue { I = 8 }));
+        graph.Node.Add(TestGraphs.Node("h2", "StringToHashBucketFast", "s").With("num_buckets", new Tensorflow.AttrValue { I = 4 }));
+        graph.Node.Add(TestGraphs.Node("text", "AsString", "x").WithType());
+        TestGraphs.WriteSavedModel(dir.Path, graph, new Dictionary<string, Tensorflow.SignatureDef>
+        {
+            ["a"] = TestGraphs.Signature([("s", "s:0")], [("h1", "h1:0"), ("h2", "h2:0")]),
+            ["b"] = TestGraphs.Signature([("x", "x:0")], [("text", "text:0")]),
+        });
 
-        var error = await Assert.ThrowsAsync<ServingException>(() => Loader.LoadAsync(new ServableId("counter", 123), path, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ServingException>(() => Loader.LoadAsync(new ServableId("hashes", 1), dir.Path, CancellationToken.None));
 
         Assert.Equal(StatusCode.Unimplemented, error.Code);
-        Assert.Contains("AssignAdd (node incr_counter", error.Message);
-        Assert.Contains("Assign (node reset_counter_op/Assign)", error.Message);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, "AssignAdd "));
-        Assert.Contains(path, error.Message);
+        Assert.Contains("StringToHashBucketFast (node h", error.Message);
+        Assert.Contains("AsString (node text)", error.Message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, "StringToHashBucketFast "));
+        Assert.Contains("signatures a, b", error.Message);
+        Assert.Contains(dir.Path, error.Message);
     }
 
     [TestDataFact]
