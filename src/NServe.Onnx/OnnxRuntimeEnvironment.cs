@@ -25,7 +25,10 @@ internal static class OnnxRuntimeEnvironment
         {
             logId = "nserve",
             logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+            loggingFunction = OrtLogSink.Function,
         };
-        return OrtEnv.CreateInstanceWithOptions(ref options);
+        var env = OrtEnv.CreateInstanceWithOptions(ref options);
+        OrtLogSink.IsInstalled = true;
+        return env;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace NServe.Onnx;
 
 /// <summary>
@@ -14,6 +16,21 @@ public sealed record OnnxRuntimeOptions
     /// sessions use ORT's parallel execution mode, the only one in which ORT uses an inter-op pool.
     /// </summary>
     public int InterOpThreads { get; init; }
+
+    /// <summary><c>--device</c>: the CPU (default) or a CUDA device (GPU build only; docs/gpu.md).</summary>
+    public ExecutionDevice Device { get; init; }
+
+    /// <summary>The CUDA provider's options; used only when <see cref="Device"/> is a CUDA device.</summary>
+    public CudaProviderSettings Cuda { get; init; } = CudaProviderSettings.Default;
+
+    /// <summary><c>--num_gpu_instances</c>: sessions per model on the GPU (round-robin); the CPU always has one.</summary>
+    public int GpuInstancesPerModel { get; init; } = 1;
+
+    /// <summary>Where each model's provider and node placement are logged at load; null logs nothing.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Sessions each model gets: <see cref="GpuInstancesPerModel"/> on a GPU, else one.</summary>
+    public int SessionsPerModel => Device.IsCuda ? Math.Max(1, GpuInstancesPerModel) : 1;
 
     public static OnnxRuntimeOptions Default { get; } = new();
 }

@@ -7,8 +7,8 @@ using NServe.Core.Tensors;
 namespace NServe.Onnx;
 
 /// <summary>
-/// One model version served by one ORT <see cref="InferenceSession"/>. ORT's Run is thread-safe, so
-/// requests run concurrently on the one session. Inputs are handed to ORT over the request tensors'
+/// One model version served by ORT sessions (one, or <c>--num_gpu_instances</c> on a GPU, taken round-robin).
+/// ORT's Run is thread-safe, so requests run concurrently on a session. Inputs are handed to ORT over the request tensors'
 /// own memory, and numeric outputs come back in ORT's memory: no element is copied on the way.
 /// </summary>
 public sealed class OnnxServable : IServable
@@ -18,19 +18,19 @@ public sealed class OnnxServable : IServable
     // ORT wants a real address even for a tensor with no elements.
     private static readonly byte[] EmptyElements = GC.AllocateArray<byte>(1, pinned: true);
 
-    private readonly InferenceSession _session;
+    private readonly OnnxSessionGroup _sessions;
     private readonly Dictionary<string, OnnxSignature> _bindings;
 
-    /// <summary>Serves <paramref name="session"/>, which it owns from now on.</summary>
+    /// <summary>Serves <paramref name="sessions"/>, which it owns from now on.</summary>
     public OnnxServable(
         ServableId id,
         string platform,
-        InferenceSession session,
+        OnnxSessionGroup sessions,
         IReadOnlyList<KeyValuePair<string, OnnxSignature>> signatures)
     {
         Id = id;
         Platform = platform;
-        _session = session;
+        _sessions = sessions;
         _bindings = signatures.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         Signatures = signatures.ToDictionary(p => p.Key, p => p.Value.Signature, StringComparer.Ordinal);
     }
@@ -41,13 +41,19 @@ public sealed class OnnxServable : IServable
 
     public IReadOnlyDictionary<string, Signature> Signatures { get; }
 
+    /// <summary>The ORT execution provider that runs this model, e.g. <c>CUDAExecutionProvider</c>.</summary>
+    public string ExecutionProvider => _sessions.ExecutionProvider;
+
+    /// <summary>Which provider ORT gave each node at load (unknown when no logger was configured).</summary>
+    public NodePlacement Placement => _sessions.Placement;
+
     /// <summary>Loads <c>model.onnx</c> (or any ONNX file) with its derived <c>serving_default</c> signature.</summary>
     public static OnnxServable Load(ServableId id, string modelPath, OnnxRuntimeOptions options)
     {
-        InferenceSession session;
+        OnnxSessionGroup session;
         try
         {
-            session = OnnxSessionFactory.FromFile(modelPath, options);
+            session = OnnxSessionFactory.GroupFromFile(modelPath, options, $"Model {id.Name} version {id.Version}");
         }
         catch (OnnxRuntimeException e)
         {
@@ -60,10 +66,10 @@ public sealed class OnnxServable : IServable
     /// <summary>Serves a model held in memory, with its derived <c>serving_default</c> signature.</summary>
     public static OnnxServable FromBytes(ServableId id, byte[] model, OnnxRuntimeOptions options)
     {
-        InferenceSession session;
+        OnnxSessionGroup session;
         try
         {
-            session = OnnxSessionFactory.FromBytes(model, options);
+            session = OnnxSessionFactory.GroupFromBytes(model, options, $"Model {id.Name} version {id.Version}");
         }
         catch (OnnxRuntimeException e)
         {
@@ -92,15 +98,15 @@ public sealed class OnnxServable : IServable
 
     public void Dispose()
     {
-        _session.Dispose();
+        _sessions.Dispose();
         NativeMemoryTrim.AfterUnload();
     }
 
-    private static OnnxServable WithDefaultSignature(ServableId id, InferenceSession session)
+    private static OnnxServable WithDefaultSignature(ServableId id, OnnxSessionGroup session)
     {
         try
         {
-            var signature = OnnxSignature.FromSession(session);
+            var signature = OnnxSignature.FromSession(session.First);
             return new OnnxServable(id, OnnxPlatform, session, [new(Signature.DefaultKey, signature)]);
         }
         catch
@@ -150,7 +156,7 @@ public sealed class OnnxServable : IServable
             using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
             try
             {
-                results = _session.Run(runOptions, signature.GraphInputNames, inputValues, outputNames);
+                results = _sessions.Next().Run(runOptions, signature.GraphInputNames, inputValues, outputNames);
             }
             catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
             {

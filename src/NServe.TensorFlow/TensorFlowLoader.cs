@@ -185,10 +185,10 @@ public sealed class TensorFlowLoader : IServableLoader
 
     private OnnxServable CreateRunner(ServableId id, string key, PreparedGraph graph, byte[] model)
     {
-        InferenceSession session;
+        OnnxSessionGroup session;
         try
         {
-            session = OnnxSessionFactory.FromBytes(model, _runtime);
+            session = OnnxSessionFactory.GroupFromBytes(model, _runtime, $"Model {id.Name} version {id.Version} signature '{key}'");
         }
         catch (OnnxRuntimeException e)
         {

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using NServe.Core.Errors;
 using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Sources;
+using NServe.Onnx;
 using NServe.Storage.Tests.Infrastructure;
 
 namespace NServe.Storage.Tests;
@@ -59,6 +61,29 @@ public sealed class LocalStorageTests : IDisposable
 
         Assert.Equal(new VersionStatus(3, ServableState.Available, StatusCode.Ok, ""), harness.OnlyStatus());
         Assert.Equal(6f, await harness.RunAsync(3));
+    }
+
+    [Fact]
+    public async Task PollsInQuickSuccessionDoNotSettleAVersionBeingCopied()
+    {
+        // A config reload polls at once, a moment after the timer's poll: a copy that wrote nothing in that
+        // moment must not count as settled (found by bench/Chaos).
+        await WriteAsync("1", 2);
+        var pollInterval = TimeSpan.FromMilliseconds(600);
+        await using var manager = new ServableManager([new OnnxLoader(new OnnxRuntimeOptions())], new ManagerOptions(), NullLogger<ServableManager>.Instance);
+        var source = new FileSystemSource(manager, pollInterval, NullLogger<FileSystemSource>.Instance);
+        await source.SetModelsAsync([new ModelSourceConfig("linear", _base, "onnx", new AllVersionsPolicy())], CancellationToken.None);
+
+        await WriteAsync("2", 5);
+        await source.PollOnceAsync(CancellationToken.None);
+        await source.PollOnceAsync(CancellationToken.None);
+        await source.PollOnceAsync(CancellationToken.None);
+        Assert.DoesNotContain(manager.GetVersionStatuses("linear"), s => s.Version == 2);
+
+        await Task.Delay(pollInterval);
+        await source.PollOnceAsync(CancellationToken.None);
+        await manager.WaitUntilIdleAsync(CancellationToken.None);
+        Assert.Contains(manager.GetVersionStatuses("linear"), s => s.Version == 2 && s.State == ServableState.Available);
     }
 
     [Fact]

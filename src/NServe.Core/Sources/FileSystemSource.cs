@@ -12,6 +12,8 @@ namespace NServe.Core.Sources;
 /// contents are unchanged between two polls, so a folder still being copied or uploaded is never loaded;
 /// the folders present at a model's first poll are offered at once. A remote version is copied to a local
 /// cache folder before it is offered; copies of versions no longer offered or loaded are removed.
+/// "Unchanged between two polls" means unchanged for at least (nearly) one poll interval, however often
+/// config reloads make the source poll in between.
 /// </summary>
 public sealed class FileSystemSource(
     ServableManager manager,
@@ -24,12 +26,16 @@ public sealed class FileSystemSource(
     private volatile IReadOnlyList<ModelSourceConfig> _models = [];
     private readonly Dictionary<string, IModelStorage> _storageByModel = new(StringComparer.Ordinal);
     private readonly HashSet<string> _polledModels = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Model, long Version), string> _lastSeen = [];
+    private readonly Dictionary<(string Model, long Version), (string Fingerprint, DateTime Since)> _lastSeen = [];
     private readonly Dictionary<(string Model, long Version), StoredVersion> _offered = [];
     private readonly Dictionary<(string Model, long Version), string> _localPaths = [];
     private readonly Dictionary<string, (int Failures, DateTime RetryAt)> _retries = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ModelSourceConfig> Models => _models;
+
+    // How long a new version's contents must stay unchanged before it is offered: a poll interval, less a
+    // little for timer jitter; with polling only on request, two polls in a row suffice.
+    private TimeSpan SettleTime => pollInterval > TimeSpan.Zero ? pollInterval * 0.9 : TimeSpan.Zero;
 
     /// <summary>
     /// Replaces the watched models and polls them. Models left out are told they want no versions, so the
@@ -175,8 +181,16 @@ public sealed class FileSystemSource(
                 continue;
             }
 
-            var settled = firstPoll || (_lastSeen.TryGetValue(key, out var last) && last == fingerprint);
-            _lastSeen[key] = fingerprint;
+            // Unchanged across polls is not enough: a config reload polls at once, a few milliseconds after
+            // the last poll, and a copy may write nothing in between. The contents must stay unchanged for
+            // (nearly) a whole poll interval.
+            var now = DateTime.UtcNow;
+            var unchanged = _lastSeen.TryGetValue(key, out var last) && last.Fingerprint == fingerprint;
+            var settled = firstPoll || (unchanged && now - last.Since >= SettleTime);
+            if (!unchanged)
+            {
+                _lastSeen[key] = (fingerprint, now);
+            }
             if (settled)
             {
                 _offered[key] = version;

@@ -40,6 +40,18 @@ public static class ServerHost
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
         };
         NativeMemoryTrim.ConfigureForServing();
+        try
+        {
+            // Before any model loads: --device=cuda that cannot work stops here, naming what is missing.
+            runtime = ExecutionDeviceSetup.Prepare(options, runtime, loggerFactory);
+        }
+        catch (ServingException ex)
+        {
+            logger.LogCritical("{Error}", ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
         using var metrics = new ServerMetrics();
         BatchingServableFactory? batching;
         try

@@ -36,7 +36,7 @@ public static class FlagSupport
         ["use_alts_credentials"] = false,
         ["ssl_config_file"] = true,
         ["platform_config_file"] = false,
-        ["per_process_gpu_memory_fraction"] = false,
+        ["per_process_gpu_memory_fraction"] = true, // with --device=cuda: the CUDA provider's gpu_mem_limit
         ["saved_model_tags"] = true,
         ["grpc_channel_arguments"] = false,
         ["grpc_max_threads"] = false,
@@ -64,6 +64,9 @@ public static class FlagSupport
         ["log_format"] = true,
         ["otlp_endpoint"] = true,
         ["model_cache_dir"] = true,
+        ["device"] = true,
+        ["cudnn_conv_algo_search"] = true,
+        ["num_gpu_instances"] = true,
         ["rest_api_max_body_bytes"] = true,
         ["rest_api_max_decompressed_bytes"] = true,
         ["rest_api_max_json_depth"] = true,

@@ -23,4 +23,13 @@ public sealed partial class ServerOptions
 
     /// <summary><c>--model_cache_dir</c>: where versions of models in object storage are copied before loading.</summary>
     public string ModelCacheDir { get; set; } = "";
+
+    /// <summary><c>--device</c>: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (CUDA needs the GPU build; docs/gpu.md).</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary><c>--cudnn_conv_algo_search</c>: <c>exhaustive</c>, <c>heuristic</c> or <c>default</c> (CUDA only).</summary>
+    public string CudnnConvAlgoSearch { get; set; } = "exhaustive";
+
+    /// <summary><c>--num_gpu_instances</c>: sessions per model on the GPU, taken round-robin (CUDA only).</summary>
+    public int NumGpuInstances { get; set; } = 1;
 }

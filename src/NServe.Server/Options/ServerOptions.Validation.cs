@@ -74,6 +74,7 @@ public sealed partial class ServerOptions
         }
 
         errors.AddRange(LimitErrors());
+        ValidateDevice(errors, warnings);
         return new StartupValidation(errors, warnings);
     }
 }
