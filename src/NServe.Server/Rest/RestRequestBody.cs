@@ -15,6 +15,9 @@ public sealed class RestRequestBody : IDisposable
     /// <summary>The largest first buffer; bigger bodies grow it as their bytes arrive.</summary>
     public const int MaxInitialBufferBytes = 1024 * 1024;
 
+    /// <summary>The largest buffer taken from (and given back to) the shared pool.</summary>
+    public const int MaxPooledBytes = 1024 * 1024;
+
     private byte[] _buffer;
 
     private RestRequestBody(byte[] buffer, int length)
@@ -32,7 +35,7 @@ public sealed class RestRequestBody : IDisposable
     /// <see cref="RequestBodyTooLargeException"/>; a declared Content-Length only sizes the first buffer up to
     /// <see cref="MaxInitialBufferBytes"/>, so a huge claim backed by a few bytes reserves little.
     /// </summary>
-    public static async Task<RestRequestBody> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken cancellationToken)
+    public static async ValueTask<RestRequestBody> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken cancellationToken)
     {
         var bodyLimit = (int)Math.Min(limits.MaxRestBodyBytes, Array.MaxLength);
         if (request.ContentLength > limits.MaxRestBodyBytes)
@@ -83,15 +86,15 @@ public sealed class RestRequestBody : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Return(buffer);
         }
     }
 
     private static RestRequestBody Empty() => new([], 0);
 
-    private static async Task<RestRequestBody> ReadAllAsync(Stream stream, int sizeHint, int limit, CancellationToken cancellationToken)
+    private static async ValueTask<RestRequestBody> ReadAllAsync(Stream stream, int sizeHint, int limit, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(sizeHint, 256), limit == int.MaxValue ? Array.MaxLength : limit + 1));
+        var buffer = Rent(Math.Min(Math.Max(sizeHint, 256), limit == int.MaxValue ? Array.MaxLength : limit + 1));
         var length = 0;
         try
         {
@@ -104,9 +107,9 @@ public sealed class RestRequestBody : IDisposable
                         throw new BodyTooLargeException();
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Math.Min((long)limit + 1, Array.MaxLength)));
+                    var bigger = Rent((int)Math.Min((long)buffer.Length * 2, Math.Min((long)limit + 1, Array.MaxLength)));
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Return(buffer);
                     buffer = bigger;
                 }
 
@@ -127,8 +130,22 @@ public sealed class RestRequestBody : IDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Return(buffer);
             throw;
+        }
+    }
+
+    // Bodies up to MaxPooledBytes come from the shared pool (the common case, no garbage). Larger ones are
+    // plain arrays the GC takes back: the shared pool would keep a rare 100 MiB gunzip buffer per thread
+    // and per core, so memory would ratchet up with every large request.
+    private static byte[] Rent(int length) =>
+        length <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+
+    private static void Return(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledBytes)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
