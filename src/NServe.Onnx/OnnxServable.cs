@@ -150,10 +150,8 @@ public sealed class OnnxServable : IServable
                 inputValues[i] = ToOrtValue(ordered[i], ref pins[i]);
             }
 
-            using var runOptions = new RunOptions();
-            // Declared after runOptions so it is disposed first: Dispose waits for a running callback,
-            // so Terminate is never set on a released RunOptions.
-            using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+            var runOptions = RunOptionsPool.Rent();
+            var registration = cancellationToken.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, runOptions);
             try
             {
                 results = _sessions.Next().Run(runOptions, signature.GraphInputNames, inputValues, outputNames);
@@ -165,6 +163,13 @@ public sealed class OnnxServable : IServable
             catch (OnnxRuntimeException e)
             {
                 throw OnnxRunErrors.FromRun(e);
+            }
+            finally
+            {
+                // Dispose waits for a running callback, so afterwards Terminate can only have been set if the
+                // token fired; such options are dropped, never pooled.
+                registration.Dispose();
+                RunOptionsPool.Return(runOptions, maybeTerminated: cancellationToken.IsCancellationRequested);
             }
 
             return ToTensors(signature, outputIndices, results);

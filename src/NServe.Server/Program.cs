@@ -43,6 +43,9 @@ using var loggerFactory = LoggerFactory.Create(logging =>
 {
     logging.SetMinimumLevel(LogLevel.Information)
         .AddFilter("Microsoft", LogLevel.Warning)
+        // Any level on here makes ASP.NET Core start an Activity and a log scope for every request (about a
+        // tenth of the REST path's garbage); it only logs request start/finish, which TF Serving does not.
+        .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
         .AddFilter("Grpc", LogLevel.Warning);
 
     // Logs go to stderr, as TF Serving's do.

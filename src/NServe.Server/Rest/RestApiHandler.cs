@@ -96,14 +96,11 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
     {
         using var handle = manager.GetHandle(new ServableRequest(route.ModelName!, route.Version, route.Label));
         var servable = handle.Servable;
-        using var timeout = options.TimeoutMilliseconds > 0
-            ? new CancellationTokenSource(options.TimeoutMilliseconds)
-            : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
+        using var cancellation = RequestCancellation.Start(options.TimeoutMilliseconds, context.RequestAborted);
 
         PredictRequestJson parsed;
         using (ServingActivities.Decode(route.ModelName!))
-        using (var body = await RestRequestBody.ReadAsync(context.Request, options.Limits, linked.Token).ConfigureAwait(false))
+        using (var body = await RestRequestBody.ReadAsync(context.Request, options.Limits, cancellation.Token).ConfigureAwait(false))
         {
             parsed = PredictRequestReader.Read(body.Span, name => LookupSignature(servable, name), options.Limits.MaxJsonDepth);
         }
@@ -118,15 +115,20 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             {
                 using var run = ServingActivities.Run(handle.Id.Name, handle.Id.Version, parsed.SignatureKey);
                 var runStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-                outputs = await servable.RunAsync(parsed.SignatureKey, parsed.Inputs, wanted, linked.Token).ConfigureAwait(false);
+                outputs = await servable.RunAsync(parsed.SignatureKey, parsed.Inputs, wanted, cancellation.Token).ConfigureAwait(false);
                 metrics?.RecordRuntimeLatency(handle.Id.Name, "Predict", runStarted);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellation.TimedOut)
             {
                 throw new ServingException(StatusCode.DeadlineExceeded, "Deadline exceeded");
             }
 
-            var ordered = wanted.Select(alias => new KeyValuePair<string, Tensor>(alias, outputs[alias])).ToList();
+            var ordered = new KeyValuePair<string, Tensor>[wanted.Count];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                ordered[i] = new(wanted[i], outputs[wanted[i]]);
+            }
+
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
             using (ServingActivities.Encode(handle.Id.Name))

@@ -28,11 +28,8 @@ public sealed partial record RestRoute(RestOperation Operation, string? ModelNam
     [GeneratedRegex(@"^/v1/models(?:/([^/:]+))?(?:(?:/versions/(\d+))|(?:/labels/([^/:]+)))?(?:/(metadata))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex GetPattern();
 
-    [GeneratedRegex(@"^/v1/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ApiPrefix();
-
     /// <summary>True when the REST dispatcher handles the target at all (<c>(?i)/v1/.*</c>); otherwise 404.</summary>
-    public static bool IsApiPath(string rawTarget) => ApiPrefix().IsMatch(rawTarget);
+    public static bool IsApiPath(string rawTarget) => rawTarget.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses <paramref name="rawTarget"/> for <paramref name="method"/> (GET or POST). Throws
@@ -43,6 +40,11 @@ public sealed partial record RestRoute(RestOperation Operation, string? ModelNam
     {
         if (method == "POST")
         {
+            if (PlainPostRoute.TryParse(rawTarget) is { } plain)
+            {
+                return plain;
+            }
+
             var match = PostPattern().Match(rawTarget);
             // The verb is compared case-sensitively after a case-insensitive match, as TF Serving does.
             if (match.Success && match.Groups[4].Value is "predict" or "classify" or "regress")
@@ -80,24 +82,16 @@ public sealed partial record RestRoute(RestOperation Operation, string? ModelNam
         throw ServingException.InvalidArgument($"Malformed request: {method} {rawTarget}");
     }
 
-    private static long? ParseVersion(Group group)
-    {
-        if (!group.Success)
-        {
-            return null;
-        }
+    private static long? ParseVersion(Group group) => group.Success ? ParseVersion(group.Value) : null;
 
-        if (!long.TryParse(group.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            throw new VersionConversionException($"Failed to convert version: {group.Value} to numeric.");
-        }
-
-        return version;
-    }
+    internal static long ParseVersion(string digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new VersionConversionException($"Failed to convert version: {digits} to numeric.");
 
     private static string? DecodeOrNull(Group group) => group.Success ? Decode(group.Value) : null;
 
-    private static string Decode(string value) => Uri.UnescapeDataString(value);
+    internal static string Decode(string value) => Uri.UnescapeDataString(value);
 }
 
 /// <summary>A version number too large for an int64: TF Serving answers 400 with an empty body.</summary>

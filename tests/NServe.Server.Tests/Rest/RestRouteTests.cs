@@ -24,6 +24,15 @@ public sealed class RestRouteTests
     [InlineData("POST", "/v1/models/foo/versions/some_label:regress")]
     [InlineData("POST", "/v1/models/foo:PREDICT")]
     [InlineData("POST", "/v1/models/foo:predict?x=1")]
+    [InlineData("POST", "/v1/models/:predict")]
+    [InlineData("POST", "/v1/models/foo/versions/:predict")]
+    [InlineData("POST", "/v1/models/foo/versions/12x:predict")]
+    [InlineData("POST", "/v1/models/foo/versions/7/:predict")]
+    [InlineData("POST", "/v1/models/foo/labels/:predict")]
+    [InlineData("POST", "/v1/models/foo/labels/a/b:predict")]
+    [InlineData("POST", "/v1/models/foo:predictx")]
+    [InlineData("POST", "/v1/models/foo:")]
+    [InlineData("POST", "/v1/models/foo")]
     [InlineData("GET", "/v1/models/m/")]
     [InlineData("PUT", "/v1/models/m")]
     public void MalformedRequestsAreRejectedWithTfServingsMessage(string method, string target)
@@ -67,6 +76,9 @@ public sealed class RestRouteTests
     [InlineData("/v1/models/modelname/labels/latest:classify", "modelname", null, "latest", RestOperation.Classify)]
     [InlineData("/v1/models/m" + Encoded + "/labels/l" + Encoded + ":regress", "m" + Decoded, null, "l" + Decoded, RestOperation.Regress)]
     [InlineData("/V1/Models/m:predict", "m", null, null, RestOperation.Predict)]
+    [InlineData("/v1/models/m/VERSIONS/7:predict", "m", 7L, null, RestOperation.Predict)]
+    [InlineData("/v1/models/m/versions/007:regress", "m", 7L, null, RestOperation.Regress)]
+    [InlineData("/v1/models/m%2Fx/labels/stable:predict", "m/x", null, "stable", RestOperation.Predict)]
     public void PostUrlsParse(string target, string name, long? version, string? label, RestOperation operation)
     {
         Assert.Equal(new RestRoute(operation, name, version, label), RestRoute.Parse("POST", target));

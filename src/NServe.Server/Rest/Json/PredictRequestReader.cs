@@ -106,7 +106,7 @@ public static class PredictRequestReader
     {
         var specs = signature.Inputs;
         var tensors = new Dictionary<string, Tensor>(specs.Count, StringComparer.Ordinal);
-        var decoder = new TensorValueDecoder();
+        var decoder = TensorValueDecoder.ForThisThread();
         try
         {
             if (json[inputs.Start] != '{' || JsonLeafReader.IsBase64Object(json, inputs.Start))

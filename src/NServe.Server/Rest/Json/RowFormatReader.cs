@@ -37,7 +37,7 @@ internal static class RowFormatReader
                     "instances is a plain list, but expecting list of objects as multiple input tensors required as per tensorinfo_map");
             }
 
-            var decoder = new TensorValueDecoder();
+            var decoder = TensorValueDecoder.ForThisThread();
             var item = 0;
             do
             {

@@ -15,11 +15,20 @@ internal sealed class TensorValueDecoder
     /// <summary>TensorFlow's limit on dimensions (<c>TensorShape::MaxDimensions</c>).</summary>
     public const int MaxRank = 254;
 
+    [ThreadStatic]
+    private static TensorValueDecoder? _forThisThread;
+
     // Per open list level: elements seen so far. Per level: the size fixed by the first list (-1 unknown).
     private long[] _counts = new long[8];
     private long[] _dims = new long[8];
 
     public int Rank { get; private set; }
+
+    /// <summary>
+    /// This thread's decoder, reused by every request it reads (decoding is synchronous and each call resets
+    /// the state), so a request does not allocate one. Read <see cref="Shape"/> before the next decode.
+    /// </summary>
+    public static TensorValueDecoder ForThisThread() => _forThisThread ??= new TensorValueDecoder();
 
     /// <summary>The shape of the value last decoded.</summary>
     public ReadOnlySpan<long> Shape => _dims.AsSpan(0, Rank);
