@@ -121,9 +121,10 @@ public sealed class GrpcPredictTests(HalfPlusTwoServer fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task NotYetImplementedCallsSayUnimplemented()
+    public async Task ClassifyOnAPredictSignatureSaysItHasNoClassificationInputs()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Prediction.ClassifyAsync(new ClassificationRequest { ModelSpec = new ModelSpec { Name = "half_plus_two" } }).ResponseAsync);
-        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("No classification inputs found in SignatureDef: ", error.Status.Detail, StringComparison.Ordinal);
     }
 }

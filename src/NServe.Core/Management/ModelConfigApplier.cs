@@ -34,6 +34,9 @@ public sealed class ModelConfigApplier(
         try
         {
             var models = Validate(config);
+
+            // First of the changes, as it can still refuse the config (a logging_config NServe cannot honour).
+            options.RequestLoggers?.Apply(config);
             var initial = _current is null;
             if (!initial)
             {
@@ -159,4 +162,7 @@ public sealed class ModelConfigApplierOptions
     /// <c>s3://bucket/prefix</c> pass unchanged.
     /// </summary>
     public Func<string, string> ResolvePath { get; init; } = BasePaths.Resolve;
+
+    /// <summary>The models' request logs, kept in step with each config's <c>logging_config</c>; null: none.</summary>
+    public RequestLogging.RequestLoggers? RequestLoggers { get; init; }
 }

@@ -13,9 +13,16 @@ using Tensorflow.Serving;
 
 namespace NServe.Server.Grpc;
 
-/// <summary><c>tensorflow.serving.PredictionService</c>: Predict and GetModelMetadata.</summary>
-public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOptions options, ServingMetrics? metrics = null) : PredictionService.PredictionServiceBase
+/// <summary><c>tensorflow.serving.PredictionService</c>: Predict, Classify, Regress, MultiInference and GetModelMetadata.</summary>
+public sealed class PredictionServiceImpl(
+    ServableManager manager,
+    GrpcApiOptions options,
+    ServingMetrics? metrics = null,
+    ExampleInference? examples = null,
+    RequestLogRecorder? requestLog = null) : PredictionService.PredictionServiceBase
 {
+    private readonly GrpcClassifyRegress _classifyRegress = new(manager, examples ?? new ExampleInference(), metrics, requestLog);
+
     public override async Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
     {
         using var handle = manager.GetHandle(ModelSpecs.ToRequest(request.ModelSpec));
@@ -62,6 +69,7 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
                 }
             }
 
+            requestLog?.Predict(request, response);
             return response;
         }
         finally
@@ -111,11 +119,11 @@ public sealed class PredictionServiceImpl(ServableManager manager, GrpcApiOption
     }
 
     public override Task<ClassificationResponse> Classify(ClassificationRequest request, ServerCallContext context) =>
-        throw ServingException.Unimplemented("Classify is not implemented yet in NServe");
+        _classifyRegress.ClassifyAsync(request, context);
 
     public override Task<RegressionResponse> Regress(RegressionRequest request, ServerCallContext context) =>
-        throw ServingException.Unimplemented("Regress is not implemented yet in NServe");
+        _classifyRegress.RegressAsync(request, context);
 
     public override Task<MultiInferenceResponse> MultiInference(MultiInferenceRequest request, ServerCallContext context) =>
-        throw ServingException.Unimplemented("MultiInference is not implemented yet in NServe");
+        _classifyRegress.MultiInferenceAsync(request, context);
 }

@@ -9,6 +9,8 @@ using NServe.Core.Management;
 using NServe.Core.Servables;
 using NServe.Core.Batching;
 using NServe.Core.Errors;
+using NServe.Core.Inference;
+using NServe.Core.RequestLogging;
 using NServe.Core.Sources;
 using NServe.Core.Warmup;
 using NServe.Onnx;
@@ -73,6 +75,10 @@ public static class ServerHost
 
         // Disposed after the manager (declared before it), so no batch runs on a stopped scheduler.
         using var batchingScope = batching;
+        var examples = new ExampleInference(options.EnableSignatureMethodNameCheck);
+
+        // Disposed last, after the requests in flight have finished writing to them.
+        using var requestLoggers = new RequestLoggers();
         IServableLoader[] loaders = metrics.Measure([new OnnxLoader(runtime), new TensorFlowLoader(runtime, options.SavedModelTags)]);
         var manager = new ServableManager(
             loaders,
@@ -84,7 +90,13 @@ public static class ServerHost
                 Decorate = batching is null ? null : batching.Decorate,
                 Warmup = options.EnableModelWarmup
                     ? new WarmupReplayer(
-                        new WarmupOptions { NumRequestIterations = options.NumRequestIterationsForWarmup },
+                        new WarmupOptions
+                        {
+                            NumRequestIterations = options.NumRequestIterationsForWarmup,
+                            Classify = examples.ClassifyAsync,
+                            Regress = examples.RegressAsync,
+                            MultiInference = examples.MultiInferenceAsync,
+                        },
                         loggerFactory.CreateLogger<WarmupReplayer>()).WarmUpAsync
                     : null,
             },
@@ -102,6 +114,7 @@ public static class ServerHost
             new ModelConfigApplierOptions
             {
                 AllowLabelsForUnavailableModels = options.AllowVersionLabelsForUnavailableModels,
+                RequestLoggers = requestLoggers,
                 Platforms = loaders.Select(l => l.Platform).ToList(),
             },
             loggerFactory.CreateLogger<ModelConfigApplier>());
@@ -144,7 +157,7 @@ public static class ServerHost
             return 1;
         }
 
-        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), metrics, loggerFactory);
+        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), metrics, loggerFactory, examples, new RequestLogRecorder(requestLoggers));
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var polling = source.RunAsync(running.Token);
         var configPolling = configSource.RunAsync(running.Token);
@@ -178,7 +191,7 @@ public static class ServerHost
     private static ModelStorageRegistry ModelStorages(ServerOptions options) =>
         (options.ModelCacheDir.Length > 0 ? new ModelStorageRegistry(options.ModelCacheDir) : new ModelStorageRegistry()).AddCloudStorage();
 
-    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory)
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory, ExampleInference examples, RequestLogRecorder requestLog)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -240,6 +253,9 @@ public static class ServerHost
             EnableCors = options.RestApiEnableCorsSupport,
             Limits = options.Limits,
         });
+        builder.Services.AddSingleton(examples);
+        builder.Services.AddSingleton(requestLog);
+        builder.Services.AddSingleton<RestClassifyRegressHandler>();
         builder.Services.AddSingleton<RestApiHandler>();
         builder.Services.AddSingleton(security.Tokens);
         builder.Services.AddSingleton<RestPortDispatcher>();

@@ -48,7 +48,7 @@ public static class FlagSupport
         ["prefer_tflite_model"] = false,
         ["num_tflite_pools"] = false,
         ["num_tflite_interpreters_per_pool"] = false,
-        ["enable_signature_method_name_check"] = false,
+        ["enable_signature_method_name_check"] = true,
         ["xla_cpu_compilation_enabled"] = false,
         ["xla_gpu_compilation_enabled"] = false,
         ["enable_profiler"] = false,

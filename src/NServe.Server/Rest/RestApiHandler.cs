@@ -19,11 +19,19 @@ namespace NServe.Server.Rest;
 /// TF Serving's REST API (<c>/v1/models/...</c>): dispatch, predict, status and metadata, with its error
 /// shapes and status codes. One instance serves every request on the REST port.
 /// </summary>
-public sealed class RestApiHandler(ServableManager manager, ModelStatusReader statusReader, RestApiOptions options, ServingMetrics? metrics = null)
+public sealed class RestApiHandler(
+    ServableManager manager,
+    ModelStatusReader statusReader,
+    RestApiOptions options,
+    ServingMetrics? metrics = null,
+    RestClassifyRegressHandler? classifyRegress = null,
+    RequestLogRecorder? requestLog = null)
 {
     private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default
         .WithFormatDefaultValues(true)
         .WithPreserveProtoFieldNames(true));
+
+    private readonly RestClassifyRegressHandler _classifyRegress = classifyRegress ?? new(manager, options, new ExampleInference(), metrics);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,6 +79,10 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
                     break;
                 case RestOperation.Predict:
                     await PredictAsync(context, route).ConfigureAwait(false);
+                    break;
+                case RestOperation.Classify:
+                case RestOperation.Regress:
+                    await _classifyRegress.HandleAsync(context, route).ConfigureAwait(false);
                     break;
                 default:
                     throw ServingException.Unimplemented($"{route.Operation} is not implemented yet");
@@ -135,6 +147,8 @@ public sealed class RestApiHandler(ServableManager manager, ModelStatusReader st
             {
                 PredictResponseWriter.Write(context.Response.BodyWriter, parsed.Format, ordered);
             }
+
+            requestLog?.Predict(new Tensorflow.Serving.ModelSpec { Name = handle.Id.Name, Version = handle.Id.Version, SignatureName = parsed.SignatureKey }, parsed.Inputs, ordered);
 
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
