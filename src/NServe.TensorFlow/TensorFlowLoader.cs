@@ -9,6 +9,7 @@ using NServe.TensorFlow.Conversion;
 using NServe.TensorFlow.Graph;
 using NServe.TensorFlow.HostKernels;
 using NServe.TensorFlow.SavedModel;
+using NServe.TensorFlow.Sharing;
 using NServe.TensorFlow.State;
 using Google.Protobuf;
 using Tensorflow;
@@ -38,6 +39,12 @@ public sealed class TensorFlowLoader : IServableLoader
     public string Platform => TensorFlowServable.TensorFlowPlatform;
 
     /// <summary>
+    /// Whether weights several signatures read are held once (default); false gives every signature's session its
+    /// own copy, as before, for memory comparisons (bench/NServe.Bench.LoadTimes).
+    /// </summary>
+    public bool ShareWeightsAcrossSignatures { get; init; } = true;
+
+    /// <summary>
     /// True for a SavedModel (<c>saved_model.pb</c> or <c>.pbtxt</c>), and for a legacy SessionBundle export
     /// (<c>export.meta</c>), which TF Serving also loads as platform tensorflow: loading it then fails saying
     /// it is not supported, rather than that there is no model.
@@ -58,6 +65,8 @@ public sealed class TensorFlowLoader : IServableLoader
         var (models, prepare, convert) = ConvertSignatures(bundle, versionPath, variables, cancellationToken);
         clock.Restart();
 
+        // Variables that several signatures read are held once for the version, not once per session.
+        var weights = SharedWeights.Find(ShareWeightsAcrossSignatures ? models.Select(m => KeyValuePair.Create(m.Key, m.Value.Model)) : []);
         var runners = new Dictionary<string, OnnxServable>(StringComparer.Ordinal);
         var defaults = new Dictionary<string, IReadOnlyDictionary<string, Tensor>>(StringComparer.Ordinal);
         var stages = new Dictionary<string, ExampleParsingStage>(StringComparer.Ordinal);
@@ -66,7 +75,7 @@ public sealed class TensorFlowLoader : IServableLoader
             foreach (var (key, (graph, model, parses)) in models)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                runners[key] = CreateRunner(id, key, graph, model);
+                runners[key] = CreateRunner(id, key, graph, model.ToByteArray(), weights);
                 if (parses.Count > 0)
                 {
                     var definition = bundle.SignatureDefs.First(p => p.Key == key).Value;
@@ -84,7 +93,7 @@ public sealed class TensorFlowLoader : IServableLoader
 
             var stateful = variables.CreateSignatures(bundle.SignatureDefs, models.Select(m => KeyValuePair.Create(m.Key, m.Value.Graph)), stages);
             var timings = new TensorFlowLoadTimings(read, prepare, convert, clock.Elapsed);
-            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings, stages, stateful);
+            return new TensorFlowServable(id, bundle.SignatureDefs, runners, defaults, timings, stages, stateful, weights);
         }
         catch
         {
@@ -93,6 +102,7 @@ public sealed class TensorFlowLoader : IServableLoader
                 runner.Dispose();
             }
 
+            weights.Dispose();
             foreach (var tensor in defaults.Values.SelectMany(d => d.Values))
             {
                 tensor.Dispose();
@@ -119,15 +129,15 @@ public sealed class TensorFlowLoader : IServableLoader
     }
 
     /// <summary>
-    /// Each runnable signature's prepared graph (with host-parsed examples as feeds), serialised ONNX model and
+    /// Each runnable signature's prepared graph (with host-parsed examples as feeds), ONNX model and
     /// host ParseExample runs, or one error naming every unconvertible op.
     /// </summary>
-    private static (List<KeyValuePair<string, (PreparedGraph Graph, byte[] Model, IReadOnlyList<ParsedExampleFeed> Parses)>> Models, TimeSpan Prepare, TimeSpan Convert) ConvertSignatures(
+    private static (List<KeyValuePair<string, (PreparedGraph Graph, global::Onnx.ModelProto Model, IReadOnlyList<ParsedExampleFeed> Parses)>> Models, TimeSpan Prepare, TimeSpan Convert) ConvertSignatures(
         SavedModelBundle bundle, string versionPath, VariableStatePlan variables, CancellationToken cancellationToken)
     {
         var prepareTime = TimeSpan.Zero;
         var convertTime = TimeSpan.Zero;
-        var converted = new List<KeyValuePair<string, (PreparedGraph, byte[], IReadOnlyList<ParsedExampleFeed>)>>();
+        var converted = new List<KeyValuePair<string, (PreparedGraph, global::Onnx.ModelProto, IReadOnlyList<ParsedExampleFeed>)>>();
         var unsupported = new List<UnsupportedOp>();
         var failing = new List<string>();
         foreach (var (key, definition) in bundle.SignatureDefs)
@@ -161,7 +171,7 @@ public sealed class TensorFlowLoader : IServableLoader
             prepareTime += Stopwatch.GetElapsedTime(started, prepared);
             try
             {
-                converted.Add(new(key, (split, GraphConverter.Convert(split, key).ToByteArray(), parses)));
+                converted.Add(new(key, (split, GraphConverter.Convert(split, key), parses)));
             }
             catch (UnsupportedOpsException e)
             {
@@ -183,12 +193,12 @@ public sealed class TensorFlowLoader : IServableLoader
         return (converted, prepareTime, convertTime);
     }
 
-    private OnnxServable CreateRunner(ServableId id, string key, PreparedGraph graph, byte[] model)
+    private OnnxServable CreateRunner(ServableId id, string key, PreparedGraph graph, byte[] model, SharedWeights weights)
     {
         OnnxSessionGroup session;
         try
         {
-            session = OnnxSessionFactory.GroupFromBytes(model, _runtime, $"Model {id.Name} version {id.Version} signature '{key}'");
+            session = weights.CreateSessions(key, model, _runtime, $"Model {id.Name} version {id.Version} signature '{key}'");
         }
         catch (OnnxRuntimeException e)
         {

@@ -3,6 +3,7 @@ using NServe.Core.Servables;
 using NServe.Core.Tensors;
 using NServe.Onnx;
 using NServe.TensorFlow.HostKernels;
+using NServe.TensorFlow.Sharing;
 using NServe.TensorFlow.State;
 using Tensorflow;
 
@@ -22,6 +23,7 @@ public sealed class TensorFlowServable : IServable
     private readonly Dictionary<string, IReadOnlyDictionary<string, Tensor>> _defaults;
     private readonly Dictionary<string, ExampleParsingStage> _stages;
     private readonly StatefulSignatures? _stateful;
+    private readonly SharedWeights? _sharedWeights;
 
     /// <param name="id">The version served.</param>
     /// <param name="signatureDefs">Every SignatureDef of the MetaGraph, in the model's order.</param>
@@ -30,6 +32,7 @@ public sealed class TensorFlowServable : IServable
     /// <param name="timings">How long the load took, by phase.</param>
     /// <param name="exampleParsing">By signature key, the ParseExample runs done in C# before its ORT session.</param>
     /// <param name="stateful">The signatures that read or update variables held for this version; owned from now on.</param>
+    /// <param name="sharedWeights">The weights the runners' sessions share; owned from now on, released after the runners.</param>
     public TensorFlowServable(
         ServableId id,
         IReadOnlyList<KeyValuePair<string, SignatureDef>> signatureDefs,
@@ -37,7 +40,8 @@ public sealed class TensorFlowServable : IServable
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> defaults,
         TensorFlowLoadTimings timings,
         IReadOnlyDictionary<string, ExampleParsingStage>? exampleParsing = null,
-        StatefulSignatures? stateful = null)
+        StatefulSignatures? stateful = null,
+        SharedWeights? sharedWeights = null)
     {
         Id = id;
         LoadTimings = timings;
@@ -47,6 +51,7 @@ public sealed class TensorFlowServable : IServable
         _defaults = defaults.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _stages = exampleParsing?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
         _stateful = stateful;
+        _sharedWeights = sharedWeights;
     }
 
     public ServableId Id { get; }
@@ -66,6 +71,9 @@ public sealed class TensorFlowServable : IServable
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, Tensor>> InputDefaults => _defaults;
 
     public TensorFlowLoadTimings LoadTimings { get; }
+
+    /// <summary>How many distinct weights several signatures' sessions share (held once), and their bytes.</summary>
+    public (int Count, long Bytes) SharedWeightTotals => _sharedWeights is { } shared ? (shared.Count, shared.Bytes) : (0, 0);
 
     public ValueTask<IReadOnlyDictionary<string, Tensor>> RunAsync(
         string signatureKey,
@@ -112,6 +120,7 @@ public sealed class TensorFlowServable : IServable
             runner.Dispose();
         }
 
+        _sharedWeights?.Dispose();
         foreach (var tensor in _defaults.Values.SelectMany(d => d.Values))
         {
             tensor.Dispose();
