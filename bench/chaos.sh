@@ -11,8 +11,8 @@ minutes=${1:-10}
 shift || true
 seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
 
-dotnet build "$root/src/NServe.Server" -c Release --nologo -v q > /dev/null
-dotnet build "$root/bench/Chaos" -c Release --nologo -v q > /dev/null
-server=$(ls "$root"/src/NServe.Server/bin/Release/net10.0/*/nserve.dll "$root"/src/NServe.Server/bin/Release/net10.0/nserve.dll 2>/dev/null | head -1)
-driver=$(ls "$root"/bench/Chaos/bin/Release/net10.0/*/NServe.Bench.Chaos.dll "$root"/bench/Chaos/bin/Release/net10.0/NServe.Bench.Chaos.dll 2>/dev/null | head -1)
-exec dotnet "$driver" --server="$server" --repo="$root" --seconds="$seconds" "$@"
+# Published to a folder of its own: a build elsewhere in the tree must not replace files under a running server.
+out=${CHAOS_OUT:-/tmp/nserve-chaos-build}
+dotnet publish "$root/src/NServe.Server" -c Release -o "$out/server" --nologo -v q > /dev/null
+dotnet publish "$root/bench/Chaos" -c Release -o "$out/driver" --nologo -v q > /dev/null
+exec dotnet "$out/driver/NServe.Bench.Chaos.dll" --server="$out/server/nserve.dll" --repo="$root" --seconds="$seconds" "$@"

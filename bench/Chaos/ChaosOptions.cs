@@ -19,6 +19,9 @@ public sealed class ChaosOptions
 
     public int GrpcWorkers { get; init; } = 4;
 
+    /// <summary>Pause after each request of a worker (zero: back to back, the soak's full load).</summary>
+    public TimeSpan WorkerPause { get; init; } = TimeSpan.Zero;
+
     /// <summary>Mean pause between two faults.</summary>
     public TimeSpan FaultInterval { get; init; } = TimeSpan.FromSeconds(1.5);
 

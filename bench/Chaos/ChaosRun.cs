@@ -47,7 +47,7 @@ public static partial class ChaosRun
         var workers = new List<Task>();
         for (var i = 0; i < options.RestWorkers + options.GrpcWorkers; i++)
         {
-            var worker = new LoadWorker(i >= options.RestWorkers, server, ledger, judge, tally, () => Volatile.Read(ref available), root.SavedModelPath is not null, options.Seed + i + 1);
+            var worker = new LoadWorker(i >= options.RestWorkers, server, ledger, judge, tally, () => Volatile.Read(ref available), root.SavedModelPath is not null, options.WorkerPause, options.Seed + i + 1);
             workers.Add(Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

@@ -79,6 +79,9 @@ public sealed class ChaosServer : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
+
+        // A driver stopped by a signal must not leave its server running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.KillIfRunning();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -132,6 +135,21 @@ public sealed class ChaosServer : IAsyncDisposable
         {
             _closed = true;
             _log.Dispose();
+        }
+    }
+
+    private void KillIfRunning()
+    {
+        try
+        {
+            if (!_disposed && !_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class LoadWorker(
     ChaosTally tally,
     Func<long[]> availableVersions,
     bool withSavedModel,
+    TimeSpan pause,
     int seed)
 {
     private static readonly string[] Labels = ["stable", "canary"];
@@ -74,6 +75,18 @@ public sealed class LoadWorker(
             {
                 tally.Count($"requests.{protocol}");
                 tally.Unexpected($"{protocol} {target} at {sentAt / 1000:F1}s: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(pause, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
