@@ -65,6 +65,37 @@ public sealed class WarmupTests : IDisposable
     }
 
     [Fact]
+    public async Task RegressAndClassifyRecordsMadeByNserveWarmupAreReplayed()
+    {
+        if (TestPaths.SharedTestData is not { } data)
+        {
+            return; // needs ../shared/testdata (TF Serving's half_plus_two SavedModel)
+        }
+
+        var source = Path.Combine(data, "tfserving", "saved_model_half_plus_two_cpu", "00000123");
+        var version = Path.Combine(_base, "123");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(version, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var regress = Request("regress.json", """{"signature_name": "regress_x_to_y", "examples": [{"x": 2.0}, {"x": 4.0}]}""");
+        var classify = Request("classify.json", """{"signature_name": "classify_x_to_y", "context": {"x": 1.0}, "examples": [{}]}""");
+        var (exitCode, output) = await ServerProcess.RunToExitAsync("warmup", $"--model_dir={version}", regress, classify);
+        Assert.True(exitCode == 0, output);
+
+        await using var server = await ServerProcess.StartAsync("--model_name=hp", $"--model_base_path={_base}", "--num_request_iterations_for_warmup=2");
+
+        Assert.Contains("Number of warmup records read: 2.", server.Output);
+        Assert.Contains("each record replayed 2 times, 4 requests run, 0 records skipped", server.Output);
+        var (status, body) = await Json.PostAsync(server.Http, "/v1/models/hp:regress", """{"signature_name": "regress_x_to_y", "examples": [{"x": 2.0}]}""");
+        Assert.True(status == 200, body);
+        Assert.Equal([3.0], Json.Numbers(body, "results"));
+    }
+
+    [Fact]
     public async Task WithoutIterationsEachRecordRunsOnce()
     {
         CopyHalfPlusTwo();

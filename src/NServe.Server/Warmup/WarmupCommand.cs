@@ -97,7 +97,10 @@ public static class WarmupCommand
 
         try
         {
-            var replayer = new WarmupReplayer(new WarmupOptions(), NullLogger<WarmupReplayer>.Instance);
+            var examples = new NServe.Core.Inference.ExampleInference();
+            var replayer = new WarmupReplayer(
+                new WarmupOptions { Classify = examples.ClassifyAsync, Regress = examples.RegressAsync, MultiInference = examples.MultiInferenceAsync },
+                NullLogger<WarmupReplayer>.Instance);
             await replayer.ReplayAsync(servable, temporary, cancellationToken).ConfigureAwait(false);
         }
         catch (ServingException ex)

@@ -9,7 +9,8 @@ public sealed record WarmupCommandLine(string ModelDir, string? SignatureName, s
 {
     public const string Usage =
         "Usage: nserve warmup --model_dir=<version folder> [--signature_name=<key>] [--model_name=<name>] [--output=<file>] request.json [request.json ...]\n" +
-        "Builds <version folder>/assets.extra/tf_serving_warmup_requests (or --output) from REST :predict request bodies,\n" +
+        "Builds <version folder>/assets.extra/tf_serving_warmup_requests (or --output) from REST :predict, :classify and\n" +
+        ":regress request bodies (a body with \"examples\" classifies or regresses as its signature does),\n" +
         "one PredictionLog record per file, in order, and replays the file on the model once to check it.\n" +
         "--signature_name applies to bodies that name no signature_name (default serving_default).\n" +
         "--model_name goes into each request's model_spec (default: the name of the version folder's parent).\n";

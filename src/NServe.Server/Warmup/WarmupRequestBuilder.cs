@@ -9,8 +9,8 @@ using Tensorflow.Serving;
 namespace NServe.Server.Warmup;
 
 /// <summary>
-/// Turns a REST <c>:predict</c> body into the <see cref="PredictionLog"/> a warmup file holds, decoding it
-/// exactly as the REST API would against the model's signatures.
+/// Turns a REST <c>:predict</c>, <c>:classify</c> or <c>:regress</c> body into the <see cref="PredictionLog"/>
+/// a warmup file holds, decoding it exactly as the REST API would against the model's signatures.
 /// </summary>
 public sealed class WarmupRequestBuilder(IServable servable, string modelName, string? defaultSignature)
 {
@@ -19,8 +19,7 @@ public sealed class WarmupRequestBuilder(IServable servable, string modelName, s
     {
         if (NamesExamples(utf8Body))
         {
-            throw ServingException.Unimplemented(
-                "classify and regress request bodies (\"examples\") are not supported by nserve warmup yet; only predict bodies are");
+            return ExampleLog.Build(ExampleRequestReader.Read(utf8Body), servable, modelName, defaultSignature);
         }
 
         string? key = null;
