@@ -14,12 +14,13 @@ namespace NServe.EndToEnd.Tests.BadInput;
 public sealed class BadInputBatteryTests(BadInputServer server, ITestOutputHelper output) : IClassFixture<BadInputServer>
 {
     /// <summary>
-    /// Growth allowed from the end of the first pass to the end of the third. The first pass fills the
-    /// buffer pools (a 17 MiB body and a 100 MiB gunzip rent power-of-two arrays the pool may keep) and
-    /// JITs every error path; a leak of even one request body per row (more than 100 rows, several of them
-    /// 17 MiB) would add hundreds of MiB per pass, far beyond this.
+    /// Growth allowed from the end of the first pass (pools filled, every error path JIT-compiled) to the end
+    /// of the third. Bodies over 1 MiB are plain arrays the server GC frees when it next collects, and one
+    /// pass makes about 70 MiB of them (a chunked body and a gunzip each growing past 16 MiB), which may still
+    /// be resident when RSS is read; the bound is that plus slack. Leaking one request body per row (169
+    /// rows, ten of them megabytes) or one large buffer per pass would exceed it.
     /// </summary>
-    private const long MaxGrowthBytes = 64L << 20;
+    private const long MaxGrowthBytes = 128L << 20;
 
     public static IReadOnlyList<BadInputCase> Cases { get; } = [.. RestV1Cases.All(), .. KServeCases.All(), .. GrpcCases.All()];
 

@@ -8,14 +8,15 @@ namespace NServe.EndToEnd.Tests.BadInput;
 /// <summary>
 /// The one server the whole battery runs against: the demo models (half_plus_two with label "stable",
 /// two_inputs) and an identity model over strings, with limits low enough that a test can cross them
-/// quickly (16 MiB REST bodies, 16 Mi tensor elements, 32 MiB gRPC messages; gunzip and JSON depth at
-/// their defaults).
+/// quickly and cheaply (16 MiB REST bodies as sent and gunzipped, 16 Mi tensor elements, 32 MiB gRPC
+/// messages; JSON depth at its default, 1024).
 /// </summary>
 public sealed class BadInputServer : IAsyncLifetime
 {
     public const int MaxBodyBytes = 16 * 1024 * 1024;
     public const int MaxTensorElements = 16 * 1024 * 1024;
     public const int MaxGrpcMessageBytes = 32 * 1024 * 1024;
+    public const int MaxDecompressedBytes = 16 * 1024 * 1024;
 
     private readonly string _root = Directory.CreateTempSubdirectory("nserve-e2e-badinput-").FullName;
 
@@ -47,6 +48,7 @@ public sealed class BadInputServer : IAsyncLifetime
         Process = await ServerProcess.StartAsync(
             $"--model_config_file={config}",
             $"--rest_api_max_body_bytes={MaxBodyBytes.ToString(CultureInfo.InvariantCulture)}",
+            $"--rest_api_max_decompressed_bytes={MaxDecompressedBytes.ToString(CultureInfo.InvariantCulture)}",
             $"--max_tensor_elements={MaxTensorElements.ToString(CultureInfo.InvariantCulture)}",
             $"--grpc_max_receive_message_bytes={MaxGrpcMessageBytes.ToString(CultureInfo.InvariantCulture)}");
     }
