@@ -64,6 +64,33 @@ public sealed class LocalStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task ABasePathThatGoesAwayMarksTheServingVersionNotTheUnloadedOne()
+    {
+        var root = Path.Combine(_base, "moving");
+        Directory.CreateDirectory(root);
+        await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(root, "1")).FullName, "model.onnx"), LinearModel.Bytes(2, 0));
+        await using var harness = SourceHarness.Create(_ => null);
+        await harness.WatchAsync(root);
+        await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(root, "2")).FullName, "model.onnx"), LinearModel.Bytes(3, 0));
+        await harness.PollAsync();
+        await harness.PollAsync();
+        Assert.Equal([2L], harness.Available());
+
+        Directory.Move(root, root + "-gone");
+        await harness.PollAsync();
+
+        var statuses = harness.Manager.GetVersionStatuses(SourceHarness.Model);
+        Assert.Equal((2L, ServableState.Available, StatusCode.NotFound), (statuses[0].Version, statuses[0].State, statuses[0].ErrorCode));
+        Assert.Contains("Could not find base path", statuses[0].ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(new VersionStatus(1, ServableState.End, StatusCode.Ok, ""), statuses[1]);
+        Assert.Equal(3f, await harness.RunAsync(2));
+
+        Directory.Move(root + "-gone", root);
+        await harness.PollAsync();
+        Assert.Equal(new VersionStatus(2, ServableState.Available, StatusCode.Ok, ""), harness.Manager.GetVersionStatuses(SourceHarness.Model)[0]);
+    }
+
+    [Fact]
     public async Task PollsInQuickSuccessionDoNotSettleAVersionBeingCopied()
     {
         // A config reload polls at once, a moment after the timer's poll: a copy that wrote nothing in that

@@ -171,8 +171,9 @@ public sealed class ServableManager : IAsyncDisposable
 
     /// <summary>
     /// Every version the manager knows of <paramref name="model"/>, highest first. While the model's storage
-    /// fails (<see cref="SetSourceError"/>), versions with no error of their own show the storage error, and a
-    /// model with no version yet shows it as version 0 in state END.
+    /// fails (<see cref="SetSourceError"/>), versions in play with no error of their own show the storage
+    /// error (ended ones only when no version is in play), and a model with no version yet shows it as
+    /// version 0 in state END.
     /// </summary>
     public IReadOnlyList<VersionStatus> GetVersionStatuses(string model)
     {
@@ -188,9 +189,12 @@ public sealed class ServableManager : IAsyncDisposable
                 return entry.SourceError is { } only ? [new VersionStatus(0, ServableState.End, only.Code, only.Message)] : [];
             }
 
+            // The storage error goes on the versions still in play; only when every version has ended does
+            // it go on those, so it shows somewhere without marking old unloaded versions needlessly.
+            var anyLive = entry.Versions.Values.Any(v => v.State != ServableState.End);
             return entry.Versions.Values
                 .OrderByDescending(v => v.Version)
-                .Select(v => entry.SourceError is { } error && v.ErrorCode == StatusCode.Ok
+                .Select(v => entry.SourceError is { } error && v.ErrorCode == StatusCode.Ok && (v.State != ServableState.End || !anyLive)
                     ? new VersionStatus(v.Version, v.State, error.Code, error.Message)
                     : new VersionStatus(v.Version, v.State, v.ErrorCode, v.ErrorMessage))
                 .ToList();
