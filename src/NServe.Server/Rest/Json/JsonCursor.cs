@@ -59,14 +59,38 @@ internal ref struct JsonCursor(ReadOnlySpan<byte> json, int position)
         }
         else
         {
-            while (pos < json.Length && IsNumberByte(json[pos]))
+            // The number grammar, not any run of number bytes: the parser stops after the root value, so a
+            // root number may be followed by anything ("0841e" is the number 0, then ignored bytes).
+            pos = json[pos] == '0' ? pos + 1 : SkipDigits(json, pos);
+            if (pos < json.Length && json[pos] == '.')
+            {
+                pos = SkipDigits(json, pos + 1);
+            }
+
+            if (pos < json.Length && (json[pos] | 0x20) == 'e')
             {
                 pos++;
+                if (pos < json.Length && json[pos] is (byte)'+' or (byte)'-')
+                {
+                    pos++;
+                }
+
+                pos = SkipDigits(json, pos);
             }
         }
 
         Position = pos;
         return json[start..pos];
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int pos)
+    {
+        while (pos < json.Length && (uint)(json[pos] - '0') <= 9)
+        {
+            pos++;
+        }
+
+        return pos;
     }
 
     /// <summary>At a string, returns its raw content (between the quotes) and moves past it.</summary>
@@ -178,7 +202,4 @@ internal ref struct JsonCursor(ReadOnlySpan<byte> json, int position)
         Position++;
         return b == ',';
     }
-
-    private static bool IsNumberByte(byte b) =>
-        b is (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'e' or (byte)'E' or (byte)'+' or (byte)'-';
 }
