@@ -122,7 +122,7 @@ for m in $models; do
       port=$([ $name = cpu ] && echo 28701 || echo 28711)
       line=$("$out/load/NServe.Bench.Load" --url="http://127.0.0.1:$port" --model="$m" --body-file="$out/$m-$batch.json" \
         --concurrency="$concurrency" --duration="$seconds" --warmup=2 | tail -1)
-      echo "$m batch $batch $name: $line"
+      echo "$m batch $batch, $name build$([ $name = gpu ] && echo " on $device"): $line"
     done
   done
 done
