@@ -4,6 +4,7 @@
 # with --enable_batching, and are loaded in alternating rounds; the figure is the median per-round ratio.
 #
 # usage: bench/compare-batching.sh [rounds=4] [seconds per run=10] [concurrency=64] [batching parameters file]
+# env: BENCH_PROTOCOL=grpc loads over gRPC instead of REST; NSERVE_FLAGS adds server flags; BENCH_NO_BUILD=1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-4}
@@ -18,16 +19,22 @@ if [ ! -f "$params" ]; then
     "$concurrency" "$(nproc)" > "$params"
 fi
 
-for project in src/NServe.Server bench/NServe.Bench.Load bench/NServe.Bench.Batching; do
-  dotnet publish "$root/$project" -c Release -o "$out/$(basename "$project")" --nologo -v q > /dev/null
-done
+# BENCH_NO_BUILD=1 reuses what an earlier run published to $out (repeat runs on a busy machine).
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  for project in src/NServe.Server bench/NServe.Bench.Load bench/NServe.Bench.Batching; do
+    dotnet publish "$root/$project" -c Release -o "$out/$(basename "$project")" --nologo -v q > /dev/null
+  done
+fi
 "$out/NServe.Bench.Batching/NServe.Bench.Batching" write-mlp "$out/models" > /dev/null
 body=$out/models/mlp_request.json
 
-"$out/NServe.Server/nserve" --port=28700 --rest_api_port=28701 --model_name=mlp --model_base_path="$out/models/mlp" > "$out/nserve-off.log" 2>&1 &
+# NSERVE_FLAGS adds flags to both servers, e.g. NSERVE_FLAGS=--tensorflow_intra_op_parallelism=1.
+# shellcheck disable=SC2086
+"$out/NServe.Server/nserve" --port=28700 --rest_api_port=28701 --model_name=mlp --model_base_path="$out/models/mlp" ${NSERVE_FLAGS:-} > "$out/nserve-off.log" 2>&1 &
 off_pid=$!
+# shellcheck disable=SC2086
 "$out/NServe.Server/nserve" --port=28710 --rest_api_port=28711 --model_name=mlp --model_base_path="$out/models/mlp" \
-  --enable_batching --batching_parameters_file="$params" > "$out/nserve-on.log" 2>&1 &
+  --enable_batching --batching_parameters_file="$params" ${NSERVE_FLAGS:-} > "$out/nserve-on.log" 2>&1 &
 on_pid=$!
 trap 'kill $off_pid $on_pid 2>/dev/null || true' EXIT
 for port in 28701 28711; do
@@ -37,28 +44,39 @@ for port in 28701 28711; do
   done
 done
 
+# CPU time a process has used, in clock ticks (user + system): the server's cost per example, which the
+# other load on a shared machine disturbs far less than throughput.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 results=$out/batching.txt
 : > "$results"
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="off on"; else order="on off"; fi
   for mode in $order; do
-    if [ "$mode" = on ]; then port=28711; else port=28701; fi
-    line=$("$out/NServe.Bench.Load/NServe.Bench.Load" --url="http://localhost:$port" --model=mlp --body-file="$body" \
+    if [ "$mode" = on ]; then port=2871; pid=$on_pid; else port=2870; pid=$off_pid; fi
+    # REST on ports 287x1, gRPC (tensor_content, no JSON) on 287x0 with BENCH_PROTOCOL=grpc.
+    if [ "${BENCH_PROTOCOL:-rest}" = grpc ]; then target="--target=localhost:${port}0"; else target="--url=http://localhost:${port}1"; fi
+    before=$(cpu_ticks "$pid")
+    line=$("$out/NServe.Bench.Load/NServe.Bench.Load" "$target" --model=mlp --body-file="$body" \
       --concurrency="$concurrency" --duration="$seconds" --warmup=2 | tail -1)
-    echo "$round $mode $line" | tee -a "$results"
+    echo "$round $mode $line cpu_ticks=$(( $(cpu_ticks "$pid") - before ))" | tee -a "$results"
   done
 done
 
-python3 - "$results" <<'PY'
+python3 - "$results" "$(getconf CLK_TCK)" <<'PY'
 import re, statistics, sys
 runs = {}
+tick_us = 1e6 / float(sys.argv[2])
 for line in open(sys.argv[1]):
     round_, mode, rest = line.split(' ', 2)
     m = dict(re.findall(r'(\w+)=([\d.]+)', rest))
-    runs[(int(round_), mode)] = (float(m['throughput']), float(m['p99']))
+    # warm-up requests are not in the denominator: this overstates both servers' cost alike
+    runs[(int(round_), mode)] = (float(m['throughput']), float(m['p99']), float(m['cpu_ticks']) * tick_us / float(m['requests']))
 rounds = sorted({r for (r, _) in runs})
 ratios = [runs[(r, 'on')][0] / runs[(r, 'off')][0] for r in rounds]
+cpu_ratios = [runs[(r, 'off')][2] / runs[(r, 'on')][2] for r in rounds]
 med = lambda mode, i: statistics.median(runs[(r, mode)][i] for r in rounds)
-print(f"batching off {med('off', 0):.0f}/s p99 {med('off', 1):.2f} ms; on {med('on', 0):.0f}/s p99 {med('on', 1):.2f} ms; "
-      f"speedup median {statistics.median(ratios):.2f}x (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+print(f"batching off {med('off', 0):.0f}/s p99 {med('off', 1):.2f} ms {med('off', 2):.0f} us CPU/request; "
+      f"on {med('on', 0):.0f}/s p99 {med('on', 1):.2f} ms {med('on', 2):.0f} us CPU/request")
+print(f"  throughput speedup on/off: median {statistics.median(ratios):.2f}x (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+print(f"  CPU per request off/on: median {statistics.median(cpu_ratios):.2f}x (rounds: {', '.join(f'{x:.2f}' for x in cpu_ratios)})")
 PY

@@ -19,9 +19,12 @@ if [ -z "$body" ]; then
   echo '{"instances": [1.0, 2.0, 5.0]}' > "$body"
 fi
 
-for project in src/NServe.Server bench/NServe.Bench.Baseline bench/NServe.Bench.Load; do
-  dotnet publish "$root/$project" -c Release -o "$out/$(basename "$project")" --nologo -v q > /dev/null
-done
+# BENCH_NO_BUILD=1 reuses what an earlier run published to $out (repeat runs on a busy machine).
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  for project in src/NServe.Server bench/NServe.Bench.Baseline bench/NServe.Bench.Load; do
+    dotnet publish "$root/$project" -c Release -o "$out/$(basename "$project")" --nologo -v q > /dev/null
+  done
+fi
 
 version_dir=$(ls -d "$base_path"/*/ | sort -V | tail -1)
 "$out/NServe.Server/nserve" --port=28500 --rest_api_port=28501 --model_name="$model" --model_base_path="$base_path" > "$out/nserve.log" 2>&1 &

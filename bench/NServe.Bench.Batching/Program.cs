@@ -8,6 +8,39 @@ using NServe.Onnx;
 //   write-mlp DIR            writes DIR/mlp/1/model.onnx (MLP 784-512-512-10) and DIR/mlp_request.json
 //   compare MODEL.onnx [--concurrency=64] [--duration=10] [--batching_parameters_file=F] [--intra_op=N]
 //                            in-process: single-example callers on the ORT servable, unbatched then batched
+//   batch-time MODEL.onnx [--batch=64] [--runs=50] [--intra_op=N]
+//                            one batch's compute time alone (median and p90 of back-to-back runs)
+if (args.Length >= 2 && args[0] == "batch-time")
+{
+    var batch = 64;
+    var runs = 50;
+    var threads = 0;
+    foreach (var arg in args.Skip(2))
+    {
+        var parts = arg.TrimStart('-').Split('=', 2);
+        switch (parts[0])
+        {
+            case "batch":
+                batch = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                break;
+            case "runs":
+                runs = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                break;
+            case "intra_op":
+                threads = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                break;
+            default:
+                Console.Error.WriteLine($"unknown argument {arg}");
+                return 2;
+        }
+    }
+
+    using var model = OnnxServable.Load(new ServableId("mlp", 1), args[1], new OnnxRuntimeOptions { IntraOpThreads = threads });
+    var (median, p90) = await BatchComputeTime.MeasureAsync(model, batch, runs);
+    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "batch={0} runs={1} median={2:F3}ms p90={3:F3}ms", batch, runs, median, p90));
+    return 0;
+}
+
 if (args.Length >= 2 && args[0] == "write-mlp")
 {
     var modelPath = Path.Combine(args[1], "mlp", "1", "model.onnx");
@@ -67,5 +100,5 @@ if (args.Length >= 2 && args[0] == "compare")
     return 0;
 }
 
-Console.Error.WriteLine("usage: NServe.Bench.Batching write-mlp DIR | compare MODEL.onnx [--concurrency=64] [--duration=10] [--batching_parameters_file=F] [--intra_op=N]");
+Console.Error.WriteLine("usage: NServe.Bench.Batching write-mlp DIR | compare MODEL.onnx [--concurrency=64] [--duration=10] [--batching_parameters_file=F] [--intra_op=N] | batch-time MODEL.onnx [--batch=64] [--runs=50] [--intra_op=N]");
 return 2;

@@ -271,6 +271,11 @@ public static class ServerHost
             grpc.EnableDetailedErrors = false;
         });
 
+        // gRPC activates a service or interceptor that DI does not hold anew on every call; these are stateless.
+        builder.Services.AddSingleton<ServingExceptionInterceptor>();
+        builder.Services.AddSingleton<BearerTokenInterceptor>();
+        builder.Services.AddSingleton<PredictionServiceImpl>();
+
         var app = builder.Build();
         var restPort = options.IsRestApiExported ? options.RestApiPort : 0;
         var dispatcher = app.Services.GetRequiredService<RestPortDispatcher>();
