@@ -57,6 +57,88 @@ public sealed class StorageTests : IDisposable
         // Retries back off: one poll interval (1 s), then 2 s, then 4 s.
         await WaitForAsync(() => Task.FromResult(server.Output.Contains("trying again in 4 s", StringComparison.Ordinal)), "the retry interval to double");
         Assert.Equal(4.0, await PredictAsync(server, 2));
+
+        // The status API says it too, on the version that keeps serving (not on version 1, unloaded before).
+        var failing = await StatusAsync(server);
+        Assert.Equal(("2", "AVAILABLE", "NOT_FOUND"), (failing.Version, failing.State, failing.Code));
+        Assert.Contains("S3 bucket 'models' does not exist", failing.Message, StringComparison.Ordinal);
+        Assert.Equal(("1", "END", "OK", ""), await StatusAsync(server, "/versions/1"));
+
+        // The bucket comes back: the next retry lists it and the error clears.
+        (await s3.PutAsync("/models", null)).EnsureSuccessStatusCode();
+        await PutModelAsync(s3, "/models/team/m/2/model.onnx", 0.5f, 3f);
+        await WaitForAsync(async () => (await StatusAsync(server)).Code == "OK", "the storage error to clear");
+        Assert.Equal(4.0, await PredictAsync(server, 2));
+    }
+
+    [S3Fact]
+    public async Task MissingBucketShowsInTheStatusUntilItIsCreated()
+    {
+        using var moto = MotoProcess.Start();
+        using var s3 = new HttpClient { BaseAddress = new Uri(moto.Endpoint) };
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ENDPOINT_URL_S3"] = moto.Endpoint,
+        };
+        await using var server = await ServerProcess.StartWithEnvironmentAsync(
+            environment,
+            "--model_name=m",
+            "--model_base_path=s3://later/m",
+            "--file_system_poll_wait_seconds=1",
+            $"--model_cache_dir={_cache}");
+
+        // No version yet: the error stands as version 0 in state END (docs/storage.md).
+        var missing = await StatusAsync(server);
+        Assert.Equal(("0", "END", "NOT_FOUND"), (missing.Version, missing.State, missing.Code));
+        Assert.Contains("S3 bucket 'later' does not exist (s3://later/m)", missing.Message, StringComparison.Ordinal);
+        var (predictStatus, _) = await Json.PostAsync(server.Http, "/v1/models/m:predict", """{"instances": [1.0]}""");
+        Assert.Equal(404, predictStatus);
+
+        (await s3.PutAsync("/later", null)).EnsureSuccessStatusCode();
+        await PutModelAsync(s3, "/later/m/1/model.onnx", 2f, 1f);
+        await WaitForAsync(async () => (await StatusAsync(server)).State == "AVAILABLE", "version 1 to load");
+        Assert.Equal(("1", "AVAILABLE", "OK", ""), await StatusAsync(server));
+        Assert.Equal(5.0, await PredictAsync(server, 2));
+    }
+
+    [Fact]
+    public async Task UnreachableEndpointShowsInTheStatus()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{FreePort.Next()}",
+        };
+        await using var server = await ServerProcess.StartWithEnvironmentAsync(
+            environment,
+            "--model_name=m",
+            "--model_base_path=s3://models/m",
+            "--file_system_poll_wait_seconds=1",
+            $"--model_cache_dir={_cache}");
+
+        var status = await StatusAsync(server);
+        Assert.Equal(("0", "END", "UNAVAILABLE"), (status.Version, status.State, status.Code));
+        Assert.Contains("Could not reach S3 for s3://models/m", status.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The newest entry of GET /v1/models/m (or of one version), as TF Serving's JSON spells it.</summary>
+    private static async Task<(string Version, string State, string Code, string Message)> StatusAsync(ServerProcess server, string version = "")
+    {
+        var (code, body) = await Json.GetAsync(server.Http, "/v1/models/m" + version);
+        Assert.True(code == 200, body);
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var entry = document.RootElement.GetProperty("model_version_status").EnumerateArray().First();
+        var status = entry.GetProperty("status");
+        return (
+            entry.GetProperty("version").GetString()!,
+            entry.GetProperty("state").GetString()!,
+            status.GetProperty("error_code").GetString()!,
+            status.GetProperty("error_message").GetString()!);
     }
 
     private async Task PutModelAsync(HttpClient s3, string path, float a, float b)
