@@ -2,6 +2,7 @@ using NServe.Core.Errors;
 using NServe.TensorFlow.Checkpoint;
 using NServe.TensorFlow.Graph;
 using NServe.TensorFlow.SavedModel;
+using NServe.TensorFlow.State;
 using Tensorflow;
 
 namespace NServe.Server.Tools;
@@ -30,10 +31,12 @@ public static class SavedModelInspector
         var tags = TagsOf(metaGraph);
         output.WriteLine($"MetaGraphDef with tag-set: {Quote(tags)} contains the following SignatureDefs:");
         SavedModelBundle? bundle = null;
+        VariableStatePlan? variables = null;
         string? openError = null;
         try
         {
             bundle = SavedModelBundle.Load(directory, new HashSet<string>(tags, StringComparer.Ordinal));
+            variables = new VariableStatePlan(AssignedVariables.Find(bundle));
         }
         catch (Exception e) when (e is ServingException or CheckpointException or GraphPreparationException)
         {
@@ -45,7 +48,7 @@ public static class SavedModelInspector
             foreach (var (key, definition) in metaGraph.SignatureDef)
             {
                 output.WriteLine();
-                WriteSignature(key, definition, bundle, openError, output);
+                WriteSignature(key, definition, bundle, variables, openError, output);
             }
 
             output.WriteLine();
@@ -53,7 +56,7 @@ public static class SavedModelInspector
         }
     }
 
-    private static void WriteSignature(string key, SignatureDef definition, SavedModelBundle? bundle, string? openError, TextWriter output)
+    private static void WriteSignature(string key, SignatureDef definition, SavedModelBundle? bundle, VariableStatePlan? variables, string? openError, TextWriter output)
     {
         output.WriteLine($"signature_def['{key}']:");
         output.WriteLine("  The given SavedModel SignatureDef contains the following input(s):");
@@ -72,13 +75,13 @@ public static class SavedModelInspector
             return;
         }
 
-        if (bundle is null)
+        if (bundle is null || variables is null)
         {
             output.WriteLine($"  NServe: the model cannot be opened: {openError}");
             return;
         }
 
-        var report = SignatureOpReport.Of(bundle, key);
+        var report = SignatureOpReport.Of(bundle, key, variables);
         if (report.OpTypes.Count > 0)
         {
             output.WriteLine($"  Op types reached by this signature ({report.OpTypes.Count}):");
@@ -118,6 +121,7 @@ public static class SavedModelInspector
     {
         OpRoute.Onnx => "converts to ONNX",
         OpRoute.HostKernel => "runs in C# (host kernel) before the ONNX graph",
+        OpRoute.VariableState => "variable update: NServe holds the variable per version and updates it after each run",
         _ => "NOT CONVERTIBLE",
     };
 

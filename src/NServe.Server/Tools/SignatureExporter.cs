@@ -4,6 +4,7 @@ using NServe.TensorFlow.Conversion;
 using NServe.TensorFlow.Graph;
 using NServe.TensorFlow.HostKernels;
 using NServe.TensorFlow.SavedModel;
+using NServe.TensorFlow.State;
 using Onnx;
 
 namespace NServe.Server.Tools;
@@ -52,6 +53,8 @@ public static class SignatureExporter
         {
             var hint = e.Ops.Any(op => ExampleParsingSplit.OpTypes.Contains(op.OpType))
                 ? " (when NServe serves the model it parses tf.Example inputs in C# before the ONNX graph; a standalone ONNX file cannot)"
+                : e.Ops.Any(op => AssignedVariables.UpdateOpTypes.Contains(op.OpType))
+                ? " (when NServe serves the model it holds updated variables per version; a standalone ONNX file has no state)"
                 : "";
             throw new ServingException(
                 StatusCode.Unimplemented,

@@ -4,6 +4,7 @@ using NServe.TensorFlow.Conversion;
 using NServe.TensorFlow.Graph;
 using NServe.TensorFlow.HostKernels;
 using NServe.TensorFlow.SavedModel;
+using NServe.TensorFlow.State;
 
 namespace NServe.Server.Tools;
 
@@ -15,6 +16,9 @@ public enum OpRoute
 
     /// <summary>Run in C# before the ONNX graph (ParseExample on a signature input).</summary>
     HostKernel,
+
+    /// <summary>A variable update (Assign, AssignAdd, AssignSub): NServe holds the variable for the version and updates it after each run.</summary>
+    VariableState,
 
     /// <summary>No converter: the signature cannot be served.</summary>
     Unsupported,
@@ -32,7 +36,10 @@ public sealed record SignatureOpReport(
 {
     public bool Converts => Error is null && Unsupported.Count == 0;
 
-    public static SignatureOpReport Of(SavedModelBundle bundle, string key)
+    /// <param name="bundle">The opened SavedModel.</param>
+    /// <param name="key">The signature.</param>
+    /// <param name="variables">The model's updated variables, as the loader plans them.</param>
+    public static SignatureOpReport Of(SavedModelBundle bundle, string key, VariableStatePlan variables)
     {
         PreparedGraph graph;
         try
@@ -49,6 +56,7 @@ public sealed record SignatureOpReport(
         try
         {
             (split, _) = ExampleParsingSplit.Apply(graph, key);
+            split = variables.Apply(split, key);
         }
         catch (ServingException e)
         {
@@ -87,11 +95,12 @@ public sealed record SignatureOpReport(
         return types;
     }
 
-    // An op type reached but gone from the graph after the split runs in C#.
+    // An op type reached but gone from the graph once the loader's splits are done runs on the host.
     private static List<KeyValuePair<string, OpRoute>> Classify(IEnumerable<string> reached, IReadOnlySet<string> onGraph) =>
         reached.Select(op => KeyValuePair.Create(
             op,
             !onGraph.Contains(op) && ExampleParsingSplit.OpTypes.Contains(op) ? OpRoute.HostKernel
+                : !onGraph.Contains(op) && AssignedVariables.UpdateOpTypes.Contains(op) ? OpRoute.VariableState
                 : GraphConverter.IsSupported(op) ? OpRoute.Onnx
                 : OpRoute.Unsupported)).ToList();
 }
