@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
+using NServe.Core.Errors;
 using NServe.Server.Limits;
 
 namespace NServe.Server.Rest;
@@ -127,6 +128,12 @@ public sealed class RestRequestBody : IDisposable
             }
 
             return new RestRequestBody(buffer, length);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // --rest_api_timeout_in_ms ran out (or the client left) while the body was still arriving.
+            Return(buffer);
+            throw new ServingException(StatusCode.DeadlineExceeded, "Deadline exceeded while reading the request body");
         }
         catch
         {

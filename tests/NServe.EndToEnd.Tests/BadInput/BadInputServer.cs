@@ -9,7 +9,7 @@ namespace NServe.EndToEnd.Tests.BadInput;
 /// The one server the whole battery runs against: the demo models (half_plus_two with label "stable",
 /// two_inputs) and an identity model over strings, with limits low enough that a test can cross them
 /// quickly and cheaply (16 MiB REST bodies as sent and gunzipped, 16 Mi tensor elements, 32 MiB gRPC
-/// messages; JSON depth at its default, 1024).
+/// messages, a 2 s REST timeout; JSON depth at its default, 1024).
 /// </summary>
 public sealed class BadInputServer : IAsyncLifetime
 {
@@ -17,6 +17,9 @@ public sealed class BadInputServer : IAsyncLifetime
     public const int MaxTensorElements = 16 * 1024 * 1024;
     public const int MaxGrpcMessageBytes = 32 * 1024 * 1024;
     public const int MaxDecompressedBytes = 16 * 1024 * 1024;
+
+    /// <summary>Shorter than Kestrel's 5 s grace for slow bodies, so a stalled body meets the REST timeout first.</summary>
+    public const int RestTimeoutMs = 2000;
 
     private readonly string _root = Directory.CreateTempSubdirectory("nserve-e2e-badinput-").FullName;
 
@@ -47,6 +50,7 @@ public sealed class BadInputServer : IAsyncLifetime
             """);
         Process = await ServerProcess.StartAsync(
             $"--model_config_file={config}",
+            $"--rest_api_timeout_in_ms={RestTimeoutMs.ToString(CultureInfo.InvariantCulture)}",
             $"--rest_api_max_body_bytes={MaxBodyBytes.ToString(CultureInfo.InvariantCulture)}",
             $"--rest_api_max_decompressed_bytes={MaxDecompressedBytes.ToString(CultureInfo.InvariantCulture)}",
             $"--max_tensor_elements={MaxTensorElements.ToString(CultureInfo.InvariantCulture)}",

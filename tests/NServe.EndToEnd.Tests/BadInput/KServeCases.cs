@@ -43,6 +43,9 @@ public static class KServeCases
         yield return Binary("v2 binary size not a multiple of the element", """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "parameters": {"binary_data_size": 3}}]}""", 3, null, "400", "");
         yield return Binary("v2 binary and data both", """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": [1.0], "parameters": {"binary_data_size": 4}}]}""", 4, null, "400", "has both 'data' and a 'binary_data_size' parameter");
 
+        yield return new BadInputCase("v2 body stalled mid-way", "504", "Deadline exceeded while reading the request body",
+            s => RawHttp.SendAsync(s.RestPort, "POST", Infer, Encoding.UTF8.GetBytes("{\"inputs\": ["), [Json], contentLength: 1 << 20, stopEarly: true));
+
         // gRPC ModelInfer.
         yield return Grpc("v2 gRPC unknown model", c => c.ModelInferAsync(Request("nope", Fp32("x", [1], 1))).ResponseAsync, "NotFound", "nope");
         yield return Grpc("v2 gRPC unknown version", c => c.ModelInferAsync(new V2.ModelInferRequest(Request("half_plus_two", Fp32("x", [1], 1))) { ModelVersion = "9" }).ResponseAsync, "NotFound", "");

@@ -124,10 +124,10 @@ public static class RestV1Cases
             s => RawHttp.SendAsync(s.RestPort, "POST", Predict, Oversize(), [Json], chunked: true));
         yield return new BadInputCase("Content-Length of a terabyte, ten bytes sent", "413", "larger than 16777216 bytes",
             s => RawHttp.SendAsync(s.RestPort, "POST", Predict, Encoding.UTF8.GetBytes("{\"instance"), [Json], contentLength: 1L << 40, stopEarly: true));
-        // A body that stalls is cut off by Kestrel's minimum data rate (240 B/s after a 5 s grace): 408, no hang.
-        yield return new BadInputCase("Content-Length of 8 MiB, ten bytes sent, then silence", "408", "",
+        // A body that stalls meets --rest_api_timeout_in_ms (2 s here) while it is read: 504, no hang.
+        yield return new BadInputCase("Content-Length of 8 MiB, ten bytes sent, then silence", "504", "Deadline exceeded while reading the request body",
             s => RawHttp.SendAsync(s.RestPort, "POST", Predict, Encoding.UTF8.GetBytes("{\"instance"), [Json], contentLength: 8L << 20, stopEarly: true));
-        yield return new BadInputCase("chunked body stalled mid-way", "408", "",
+        yield return new BadInputCase("chunked body stalled mid-way", "504", "Deadline exceeded while reading the request body",
             s => RawHttp.SendAsync(s.RestPort, "POST", Predict, Encoding.UTF8.GetBytes("{\"instances\": [1.0"), [Json], chunked: true, stopEarly: true));
         yield return new BadInputCase("Content-Length not a number", "400", "",
             s => RawHttp.SendAsync(s.RestPort, "POST", Predict, [], [Json, "Content-Length: abc"], contentLength: null));
