@@ -51,7 +51,7 @@ public sealed class StatefulSignature
         try
         {
             var graphInputs = _inputs.Apply(inputs, owned);
-            using var turn = await _state.EnterAsync(cancellationToken).ConfigureAwait(false);
+            using var turn = await EnterAsync(signatureKey, cancellationToken).ConfigureAwait(false);
             foreach (var read in _layout.Reads)
             {
                 graphInputs[read.Alias] = turn.ValueOf(read.Variable);
@@ -93,6 +93,22 @@ public sealed class StatefulSignature
             {
                 tensor.Dispose();
             }
+        }
+    }
+
+    /// <summary>This run's turn at the state; a request whose deadline passes while it waits fails as a cancelled run does.</summary>
+    private async ValueTask<VariableState.Turn> EnterAsync(string signatureKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _state.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new ServingException(
+                StatusCode.DeadlineExceeded,
+                $"Deadline exceeded: signature '{signatureKey}' was cancelled while it waited for its turn at the model's variables",
+                e);
         }
     }
 

@@ -122,6 +122,24 @@ public class VariableStateSplitTests
         Assert.Equal(["old"], outputs.Keys);
     }
 
+    [Fact]
+    public async Task ARunWhoseDeadlinePassesWhileWaitingForItsTurnFailsAsCancelled()
+    {
+        using var state = new VariableState();
+        var (graph, signature) = Stateful(StepGraph(), "step", state);
+        using var cancel = new CancellationTokenSource();
+        var holder = await state.EnterAsync(CancellationToken.None);
+
+        var waiting = signature.RunAsync(graph, "step", new Dictionary<string, Tensor> { ["d"] = Int64s(1, 2) }, null, cancel.Token).AsTask();
+        await cancel.CancelAsync();
+        var error = await Assert.ThrowsAsync<ServingException>(() => waiting);
+        holder.Dispose();
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.Code);
+        Assert.Equal(0, graph.Runs);
+        Assert.Equal(new long[] { 9L, 18L }, await Run(signature, graph, "step", ("d", Int64s(1, 2))));
+    }
+
     /// <summary><c>out = AssignSub(steps, d)</c> with int64 <c>steps = [10, 20]</c>.</summary>
     private static PreparedGraph StepGraph() => Prepared(
         [Int64Const("steps", 10, 20), Placeholder("d", DataType.DtInt64), Node("sub", "AssignSub", "steps", "d").WithType(type: DataType.DtInt64)],
