@@ -1,5 +1,4 @@
 using NServe.Core.Tensors;
-using NServe.Onnx;
 
 namespace NServe.TensorFlow.Conversion;
 
@@ -22,6 +21,6 @@ internal static class CastOps
             return;
         }
 
-        node.EmitOutput(0, "Cast", [node.In(0)], to, input.Shape, n => n.Attribute("to", (long)OnnxDataTypes.ToOnnx(to)));
+        node.EmitOutput(0, "Cast", [node.In(0)], to, input.Shape, n => n.Attribute("to", OnnxElementTypes.Of(to)));
     }
 }

@@ -115,7 +115,7 @@ internal sealed class GraphScope
             name => ConstantTensor.FromInt64s(type, [], [value]).ToOnnx(name));
 
     public string Cast(string input, TensorDataType to, string hint)
-        => Emit("Cast", [input], NewName(hint), n => n.Attribute("to", (long)OnnxDataTypes.ToOnnx(to)));
+        => Emit("Cast", [input], NewName(hint), n => n.Attribute("to", OnnxElementTypes.Of(to)));
 
     /// <summary>The value as int64 (what ONNX wants for shapes, axes and indices), cast only when needed.</summary>
     public string AsInt64(TfValue value, string hint)

@@ -29,5 +29,5 @@ internal static class KernelTypes
     public static TfValue OutputAs(NodeContext node, int index, string value, TensorDataType computedIn, TensorDataType type, long[]? shape)
         => computedIn == type
             ? node.SetOutput(index, value, type, shape)
-            : node.EmitOutput(index, "Cast", [value], type, shape, n => n.Attribute("to", (long)NServe.Onnx.OnnxDataTypes.ToOnnx(type)));
+            : node.EmitOutput(index, "Cast", [value], type, shape, n => n.Attribute("to", OnnxElementTypes.Of(type)));
 }

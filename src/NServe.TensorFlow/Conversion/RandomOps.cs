@@ -1,5 +1,4 @@
 using NServe.Core.Tensors;
-using NServe.Onnx;
 
 namespace NServe.TensorFlow.Conversion;
 
@@ -25,7 +24,7 @@ internal static class RandomOps
         long[]? shape = node.Input(0).Constant?.ToInt64s();
         var result = node.Emit(onnxOp, [template], n =>
         {
-            n.Attribute("dtype", (long)OnnxDataTypes.ToOnnx(compute));
+            n.Attribute("dtype", OnnxElementTypes.Of(compute));
             if (seed != 0)
             {
                 n.Attribute("seed", (float)seed);

@@ -186,6 +186,12 @@ public sealed class SavedModelBundle : IDisposable
             }
         }
 
+        if (!TensorDataTypes.IsSupported(dataType))
+        {
+            throw new GraphPreparationException(
+                $"signature '{key}' {(isInput ? "input" : "output")} '{alias}' has dtype {(DataType)(int)dataType}, which NServe cannot serve");
+        }
+
         return new GraphEndpoint(alias, name.ToTensorString(), dataType, shape);
     }
 
