@@ -17,7 +17,7 @@ public sealed class BadInputBatteryTests(BadInputServer server, ITestOutputHelpe
     /// Growth allowed from the end of the first pass (pools filled, every error path JIT-compiled) to the end
     /// of the third. Bodies over 1 MiB are plain arrays the server GC frees when it next collects, and one
     /// pass makes about 70 MiB of them (a chunked body and a gunzip each growing past 16 MiB), which may still
-    /// be resident when RSS is read; the bound is that plus slack. Leaking one request body per row (170
+    /// be resident when RSS is read; the bound is that plus slack. Leaking one request body per row (178
     /// rows, ten of them megabytes) or one large buffer per pass would exceed it.
     /// </summary>
     private const long MaxGrowthBytes = 128L << 20;

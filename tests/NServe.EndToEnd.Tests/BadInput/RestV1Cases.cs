@@ -82,6 +82,16 @@ public static class RestV1Cases
         yield return Post("b64 with an extra key", Strings, """{"instances": [{"b64": "AA==", "x": 1}]}""", "400", "");
         yield return Post("b64 megabyte of padding", Strings, "{\"instances\": [{\"b64\": \"" + new string('=', 1 << 20) + "\"}]}", "400", "Unable to base64 decode");
 
+        // Classify and regress: the body is converted before the model is looked up, as in TF Serving.
+        yield return Post("classify 100000 open brackets", "/v1/models/half_plus_two:classify", "{\"examples\": " + new string('[', 100_000), "400", "Nesting deeper than 1024 levels");
+        yield return Post("classify without examples", "/v1/models/half_plus_two:classify", "{}", "400", "When method is classify, key 'examples' is expected and was not found");
+        yield return Post("regress examples not a list", "/v1/models/half_plus_two:regress", """{"examples": 1}""", "400", "Expecting 'examples' value to be an list/array");
+        yield return Post("regress examples empty", "/v1/models/half_plus_two:regress", """{"examples": []}""", "400", "'examples' value is an empty array");
+        yield return Post("regress null feature", "/v1/models/half_plus_two:regress", """{"examples": [{"x": null}]}""", "400", "Feature: x has element with unexpected JSON type");
+        yield return Post("regress mixed list", "/v1/models/half_plus_two:regress", """{"examples": [{"x": [1.0, 2]}]}""", "400", "Unexpected element type in feature: x expecting type: float");
+        yield return Post("regress example not an object", "/v1/models/half_plus_two:regress", """{"examples": [1]}""", "400", "Example must be JSON object but got JSON");
+        yield return Post("regress on a model without a regress signature", "/v1/models/half_plus_two:regress", """{"examples": [{"x": 1.0}]}""", "400", "No regression inputs found in SignatureDef");
+
         // Paths.
         yield return Post("unknown model", "/v1/models/nope:predict", """{"instances": [1.0]}""", "404", "nope");
         yield return Post("unknown version", "/v1/models/half_plus_two/versions/9:predict", """{"instances": [1.0]}""", "404", "half_plus_two");
