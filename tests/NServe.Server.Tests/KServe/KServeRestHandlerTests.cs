@@ -133,7 +133,7 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
         context.Request.Body = new StalledStream();
         await handler.HandleAsync(context);
         Assert.Equal(504, context.Response.StatusCode);
-        Assert.Equal("Deadline exceeded", Error(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray())));
+        Assert.Equal("Deadline exceeded while reading the request body", Error(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray())));
     }
 
     private async Task<(int Status, string Body)> Send(string method, string path, string? body = null)
