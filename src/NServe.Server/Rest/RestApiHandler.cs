@@ -148,7 +148,7 @@ public sealed class RestApiHandler(
                 PredictResponseWriter.Write(context.Response.BodyWriter, parsed.Format, ordered);
             }
 
-            requestLog?.Predict(new Tensorflow.Serving.ModelSpec { Name = handle.Id.Name, Version = handle.Id.Version, SignatureName = parsed.SignatureKey }, parsed.Inputs, ordered);
+            requestLog?.Predict(handle.Id.Name, handle.Id.Version, parsed.SignatureKey, parsed.Inputs, ordered);
 
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }

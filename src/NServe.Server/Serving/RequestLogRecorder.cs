@@ -49,12 +49,14 @@ public sealed class RequestLogRecorder(RequestLoggers loggers)
     /// A REST predict, whose request and response exist only as tensors: they become protos only when the
     /// request is sampled. Call before the tensors are disposed.
     /// </summary>
-    public void Predict(ModelSpec spec, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<KeyValuePair<string, Tensor>> outputs)
+    public void Predict(string model, long version, string signatureKey, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<KeyValuePair<string, Tensor>> outputs)
     {
-        if (Sample(spec.Name) is not { } logger)
+        if (Sample(model) is not { } logger)
         {
             return;
         }
+
+        var spec = new ModelSpec { Name = model, Version = version, SignatureName = signatureKey };
 
         var request = new PredictRequest { ModelSpec = spec };
         foreach (var (alias, tensor) in inputs)
