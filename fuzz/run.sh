@@ -5,7 +5,7 @@
 # Installs AFL++ (apt) and the sharpfuzz tool when missing, publishes the harness to fuzz/out/bin, instruments
 # the NServe assemblies there, seeds fuzz/out/TARGET/seeds (generated seeds, plus tiny real files from
 # ../shared/testdata when present) and runs afl-fuzz. Findings: fuzz/out/TARGET/findings/default/{crashes,hangs}.
-# Replay one: dotnet fuzz/out/bin/NServe.Fuzz.dll TARGET --replay FILE
+# Replay one: dotnet fuzz/out/plain/NServe.Fuzz.dll TARGET --replay FILE
 set -euo pipefail
 
 targets="rest-json text-format tensor-bundle tfrecord graph-conversion"
@@ -25,11 +25,14 @@ if ! command -v afl-fuzz >/dev/null; then
 fi
 (cd "$fuzz" && dotnet tool restore >/dev/null)
 
-# One instrumented build serves every target; rebuilt when a source is newer than it.
+# One build serves every target, rebuilt when a source is newer than it: plain (seeding, replay) and a copy
+# with the NServe assemblies instrumented (fuzzing; its code only runs once SharpFuzz has a coverage map).
+plain=$out/plain
 stamp=$bin/.instrumented
 if [[ ! -f $stamp ]] || [[ -n $(find "$root/src" "$fuzz/NServe.Fuzz" -name '*.cs' -newer "$stamp" -print -quit) ]]; then
-  rm -rf "$bin"
-  dotnet publish "$fuzz/NServe.Fuzz" -c Release -o "$bin" -p:UseAppHost=false --nologo -v q
+  rm -rf "$bin" "$plain"
+  dotnet publish "$fuzz/NServe.Fuzz" -c Release -o "$plain" -p:UseAppHost=false --nologo -v q
+  cp -r "$plain" "$bin"
   for assembly in NServe.Core.dll NServe.TensorFlow.dll nserve.dll; do
     (cd "$fuzz" && dotnet tool run sharpfuzz "$bin/$assembly")
   done
@@ -38,7 +41,7 @@ fi
 
 work=$out/$target
 rm -rf "$work/seeds"
-dotnet "$bin/NServe.Fuzz.dll" "$target" --seeds "$work/seeds" "${NSERVE_TESTDATA:-$root/../shared/testdata}"
+dotnet "$plain/NServe.Fuzz.dll" "$target" --seeds "$work/seeds" "${NSERVE_TESTDATA:-$root/../shared/testdata}"
 
 dict=()
 [[ -f $fuzz/dict/$target.dict ]] && dict=(-x "$fuzz/dict/$target.dict")

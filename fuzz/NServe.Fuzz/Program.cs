@@ -2,29 +2,38 @@ using NServe.Fuzz;
 using NServe.Fuzz.Targets;
 using SharpFuzz;
 
-FuzzTarget[] targets =
-[
-    new RestJsonTarget(), new TextFormatTarget(), new TensorBundleTarget(), new TfRecordTarget(), new GraphConversionTarget(),
-];
-
-var target = args.Length > 0 ? targets.FirstOrDefault(t => t.Name == args[0]) : null;
-if (target is null)
+// Targets are made on demand: instrumented code may only run once SharpFuzz has set up its coverage map.
+var factories = new Dictionary<string, Func<FuzzTarget>>(StringComparer.Ordinal)
 {
-    Console.Error.WriteLine($"usage: NServe.Fuzz TARGET [--seeds DIR [TESTDATA] | --replay FILE|DIR...]; targets: {string.Join(", ", targets.Select(t => t.Name))}");
+    ["rest-json"] = () => new RestJsonTarget(),
+    ["text-format"] = () => new TextFormatTarget(),
+    ["tensor-bundle"] = () => new TensorBundleTarget(),
+    ["tfrecord"] = () => new TfRecordTarget(),
+    ["graph-conversion"] = () => new GraphConversionTarget(),
+};
+
+if (args.Length == 0 || !factories.TryGetValue(args[0], out var factory))
+{
+    Console.Error.WriteLine($"usage: NServe.Fuzz TARGET [--seeds DIR [TESTDATA] | --replay FILE|DIR...]; targets: {string.Join(", ", factories.Keys)}");
     return 2;
 }
 
 if (args.Length == 1)
 {
     // Under afl-fuzz: SharpFuzz speaks the fork-server protocol and reports an escaping exception as a crash.
+    FuzzTarget? fuzzed = null;
     Fuzzer.OutOfProcess.Run(stream =>
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        target.Run(buffer.ToArray());
+        fuzzed ??= factory();
+        fuzzed.Run(buffer.ToArray());
     });
     return 0;
 }
+
+// Seeding and replay run the uninstrumented build (fuzz/out/plain).
+var target = factory();
 
 if (args[1] == "--seeds" && args.Length is 3 or 4)
 {
