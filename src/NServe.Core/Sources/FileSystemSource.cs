@@ -167,18 +167,19 @@ public sealed class FileSystemSource(
         }
 
         var ready = new List<StoredVersion>(found.Count);
-        foreach (var version in found)
+        foreach (var listed in found)
         {
+            var version = listed;
             var key = (model.Name, version.Version);
-            if (version.Fingerprint is not { } fingerprint)
+            var fingerprint = version.Fingerprint;
+            if (fingerprint is null)
             {
+                // An unreadable folder (a symlink loop, a file without read permission) settles like any
+                // other: once it has stayed unreadable in the same way, it is offered, its load fails with
+                // the reason in its status, and fixing the files changes the digest so it is tried again.
                 logger.LogWarning("Cannot read version folder {Path} of servable {Model}: {Error}", version.Location, model.Name, version.ReadError);
-                if (_offered.TryGetValue(key, out var unreadable))
-                {
-                    ready.Add(unreadable);
-                }
-
-                continue;
+                fingerprint = "unreadable: " + version.ReadError;
+                version = version with { Fingerprint = fingerprint };
             }
 
             // Unchanged across polls is not enough: a config reload polls at once, a few milliseconds after

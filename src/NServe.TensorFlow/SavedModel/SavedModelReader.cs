@@ -95,8 +95,17 @@ public static class SavedModelReader
         }
     }
 
+    // On Linux .NET reports errno as the HResult of an IOException it has no own type for; ELOOP (a symbolic
+    // link loop) stays until the files change, so it is no reason to retry the load.
+    private const int SymbolicLinkLoopErrno = 40;
+
     private static ServingException Unreadable(string path, Exception e) => new(
-        e is UnauthorizedAccessException ? StatusCode.PermissionDenied : StatusCode.Unavailable,
+        e switch
+        {
+            UnauthorizedAccessException => StatusCode.PermissionDenied,
+            IOException { HResult: SymbolicLinkLoopErrno } => StatusCode.FailedPrecondition,
+            _ => StatusCode.Unavailable,
+        },
         $"Could not read SavedModel {path}: {e.Message}",
         e);
 }
