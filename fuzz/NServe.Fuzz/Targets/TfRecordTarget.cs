@@ -31,8 +31,9 @@ internal sealed class TfRecordTarget : FuzzTarget
             {
                 log = PredictionLog.Parser.ParseFrom(record);
             }
-            catch (InvalidProtocolBufferException)
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidOperationException)
             {
+                // What the warmup replayer treats as an unparsable record (Google.Protobuf throws both).
                 continue;
             }
 

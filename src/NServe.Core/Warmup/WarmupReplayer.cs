@@ -93,8 +93,9 @@ public sealed class WarmupReplayer(WarmupOptions options, ILogger<WarmupReplayer
         {
             return PredictionLog.Parser.ParseFrom(record);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidOperationException)
         {
+            // Google.Protobuf throws InvalidOperationException for some malformed input (an end-group tag at the end).
             throw ServingException.InvalidArgument($"Failed to parse warmup record: record {number} ({ex.Message}) from {path}");
         }
     }

@@ -15,7 +15,8 @@ public sealed class FunctionLibrary
         _functions = new Dictionary<string, FunctionDef>(StringComparer.Ordinal);
         foreach (var function in functions)
         {
-            _functions[function.Signature.Name] = function;
+            // A FunctionDef without its OpDef cannot be called or inlined: the graph is malformed.
+            _functions[function.Signature?.Name ?? throw new GraphPreparationException("a function in the graph's library has no signature")] = function;
         }
 
         Registry = registry;
