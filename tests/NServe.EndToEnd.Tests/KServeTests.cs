@@ -59,12 +59,12 @@ public sealed class KServeTests(KServeTests.Server fixture) : IClassFixture<KSer
         var (status, body) = await Json.GetAsync(Http, "/v2/models/two_inputs");
         Assert.Equal(200, status);
         Assert.Equal(
-            """{"name":"two_inputs","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x1","datatype":"FP32","shape":[-1,3]},{"name":"inputs_id","datatype":"INT32","shape":[-1,3]}],"outputs":[{"name":"out","datatype":"FP32","shape":[-1,3]},{"name":"pre","datatype":"FP32","shape":[-1,3,10]}]}""",
+            """{"name":"two_inputs","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x1","datatype":"FP32","shape":[-1,3]},{"name":"inputs_id","datatype":"INT32","shape":[-1,3]}],"outputs":[{"name":"out","datatype":"FP32","shape":[-1,3]},{"name":"pre","datatype":"FP32","shape":[-1,3,10]}],"parameters":{"execution_provider":"CPUExecutionProvider"}}""",
             body);
         var (versioned, versionedBody) = await Json.GetAsync(Http, "/v2/models/half_plus_two/versions/1");
         Assert.Equal(200, versioned);
         Assert.Equal(
-            """{"name":"half_plus_two","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x","datatype":"FP32","shape":[-1]}],"outputs":[{"name":"y","datatype":"FP32","shape":[-1]}]}""",
+            """{"name":"half_plus_two","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x","datatype":"FP32","shape":[-1]}],"outputs":[{"name":"y","datatype":"FP32","shape":[-1]}],"parameters":{"execution_provider":"CPUExecutionProvider"}}""",
             versionedBody);
     }
 

@@ -157,7 +157,7 @@ public static class ServerHost
             return 1;
         }
 
-        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), metrics, loggerFactory, examples, new RequestLogRecorder(requestLoggers));
+        var app = Build(options, manager, applier, new HostSecurity(grpcTls, restTls, tokens), metrics, loggerFactory, examples, new RequestLogRecorder(requestLoggers), runtime.Device.ProviderName);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var polling = source.RunAsync(running.Token);
         var configPolling = configSource.RunAsync(running.Token);
@@ -191,7 +191,7 @@ public static class ServerHost
     private static ModelStorageRegistry ModelStorages(ServerOptions options) =>
         (options.ModelCacheDir.Length > 0 ? new ModelStorageRegistry(options.ModelCacheDir) : new ModelStorageRegistry()).AddCloudStorage();
 
-    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory, ExampleInference examples, RequestLogRecorder requestLog)
+    private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory, ExampleInference examples, RequestLogRecorder requestLog, string executionProvider)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -259,7 +259,7 @@ public static class ServerHost
         builder.Services.AddSingleton<RestApiHandler>();
         builder.Services.AddSingleton(security.Tokens);
         builder.Services.AddSingleton<RestPortDispatcher>();
-        builder.Services.AddKServe();
+        builder.Services.AddKServe(executionProvider);
         builder.Services.AddSingleton(new GrpcApiOptions { SerializeAsTensorContent = options.EnableSerializationAsTensorContent, MaxTensorElements = options.MaxTensorElements });
         builder.Services.AddGrpc(grpc =>
         {

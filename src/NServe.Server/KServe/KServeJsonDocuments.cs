@@ -37,6 +37,9 @@ public static class KServeJsonDocuments
         writer.WriteString("platform"u8, metadata.Platform);
         WriteTensors(writer, "inputs"u8, metadata.Inputs);
         WriteTensors(writer, "outputs"u8, metadata.Outputs);
+        writer.WriteStartObject("parameters"u8);
+        writer.WriteString("execution_provider"u8, metadata.ExecutionProvider);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -4,8 +4,11 @@ using NServe.Core.Servables;
 
 namespace NServe.Server.KServe;
 
-/// <summary>Resolves v2 model names and version strings to servables, and describes them for metadata.</summary>
-public sealed class KServeModels(ServableManager manager)
+/// <summary>
+/// Resolves v2 model names and version strings to servables, and describes them for metadata, including the
+/// ONNX Runtime execution provider the server runs every model on (one <c>--device</c> per process).
+/// </summary>
+public sealed class KServeModels(ServableManager manager, string executionProvider = "CPUExecutionProvider")
 {
     /// <summary>The servable a request means (latest when the version is empty; see <see cref="KServeVersion"/>); NotFound / InvalidArgument otherwise.</summary>
     public ServableHandle GetHandle(string model, string? version)
@@ -36,7 +39,7 @@ public sealed class KServeModels(ServableManager manager)
             .ToList();
         if (!KServeSignatures.TryDefault(servable, out var key))
         {
-            return new KServeModelMetadata(model, versions, KServeSignatures.Platform(servable.Platform), [], []);
+            return new KServeModelMetadata(model, versions, KServeSignatures.Platform(servable.Platform), [], [], executionProvider);
         }
 
         var signature = servable.Signatures[key];
@@ -45,7 +48,8 @@ public sealed class KServeModels(ServableManager manager)
             versions,
             KServeSignatures.Platform(servable.Platform),
             signature.Inputs.Select(p => Describe(p.Key, p.Value)).ToList(),
-            signature.Outputs.Select(p => Describe(p.Key, p.Value)).ToList());
+            signature.Outputs.Select(p => Describe(p.Key, p.Value)).ToList(),
+            executionProvider);
     }
 
     private static KServeTensorMetadata Describe(string alias, TensorSpec spec) =>

@@ -44,7 +44,7 @@ public sealed class KServeRestHandlerTests(KServeServingFixture fixture) : IClas
         var (status, json) = await Send("GET", "/v2/models/half_plus_two/versions/1");
         Assert.Equal(200, status);
         Assert.Equal(
-            """{"name":"half_plus_two","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x","datatype":"FP32","shape":[-1]}],"outputs":[{"name":"y","datatype":"FP32","shape":[-1]}]}""",
+            """{"name":"half_plus_two","versions":["1"],"platform":"onnxruntime_onnx","inputs":[{"name":"x","datatype":"FP32","shape":[-1]}],"outputs":[{"name":"y","datatype":"FP32","shape":[-1]}],"parameters":{"execution_provider":"CPUExecutionProvider"}}""",
             json);
     }
 
