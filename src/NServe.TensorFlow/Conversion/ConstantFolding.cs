@@ -73,6 +73,11 @@ internal static class ConstantFolding
 
     private static ConstantTensor? Binary(NodeContext node, ConstantTensor[] inputs, Func<long, long, long> op)
     {
+        if (inputs.Length != 2)
+        {
+            return null; // a malformed node: left to its converter, which reports it
+        }
+
         var (a, b) = (inputs[0], inputs[1]);
         if (!Integers(a) || a.DataType != b.DataType)
         {
