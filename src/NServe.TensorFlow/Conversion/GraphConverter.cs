@@ -38,7 +38,14 @@ public static class GraphConverter
     public static ModelProto Convert(PreparedGraph graph, string graphName = "main")
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var model = new OnnxModelBuilder(graphName) { IrVersion = IrVersion };
+        if (graph.Nodes.FirstOrDefault(n => string.IsNullOrEmpty(n.Name)) is { } unnamed)
+        {
+            // TensorFlow refuses such a graph at import; names are what ONNX values are made from.
+            throw new GraphPreparationException($"a node of op '{unnamed.Op}' has an empty name");
+        }
+
+        // A signature key may be empty in a SavedModel; an ONNX graph needs a name.
+        var model = new OnnxModelBuilder(string.IsNullOrEmpty(graphName) ? "main" : graphName) { IrVersion = IrVersion };
         model.ImportOpset(OpsetVersion);
         var session = new ConversionSession(model.Graph, graph.Functions, OpConverterRegistry.Default);
         var scope = new GraphScope(session, model.Graph, prefix: "");
@@ -65,7 +72,16 @@ public static class GraphConverter
 
         foreach (var fetch in fetches)
         {
-            AddOutput(scope, fetch);
+            try
+            {
+                AddOutput(scope, fetch);
+            }
+            catch (Exception e) when (e is ConversionException or InvalidOperationException)
+            {
+                // Only a malformed signature gets here (a fetch named like a feed or like another fetch's
+                // alias, a fetch of an output its node does not have): the version fails with the reason.
+                throw new GraphPreparationException($"signature output '{fetch.TensorName}' cannot be produced: {e.Message}", e);
+            }
         }
 
         model.AddMetadata("nserve.converted_from", "tensorflow");
