@@ -40,20 +40,7 @@ public static class ExampleRequestReader
             throw ServingException.InvalidArgument($"JSON Value: {JsonValuePrinter.Print(utf8Body, root)} Is not object");
         }
 
-        var signatureName = "";
-        var signatureMember = members[SignatureNameKey];
-        if (signatureMember.Exists)
-        {
-            if (utf8Body[signatureMember.Start] != '"')
-            {
-                throw ServingException.InvalidArgument(
-                    $"JSON Value: {JsonValuePrinter.Print(utf8Body, root)} not formatted correctly. 'signature_name' key must be a string value.");
-            }
-
-            var cursor = new JsonCursor(utf8Body, signatureMember.Start);
-            var content = cursor.ReadString(out var hasEscapes);
-            signatureName = JsonStrings.ToText(content, hasEscapes);
-        }
+        var signatureName = JsonSignatureName.Read(utf8Body, root, members[SignatureNameKey]);
 
         ExampleListWithContext? withContext = null;
         if (members[ContextKey].Exists)

@@ -39,20 +39,7 @@ public static class PredictRequestReader
             throw ServingException.InvalidArgument($"JSON Value: {JsonValuePrinter.Print(utf8Body, root)} Is not object");
         }
 
-        string? signatureName = null;
-        var signatureMember = members[SignatureNameKey];
-        if (signatureMember.Exists)
-        {
-            if (utf8Body[signatureMember.Start] != '"')
-            {
-                throw ServingException.InvalidArgument(
-                    $"JSON Value: {JsonValuePrinter.Print(utf8Body, root)} not formatted correctly. 'signature_name' key must be a string value.");
-            }
-
-            var cursor = new JsonCursor(utf8Body, signatureMember.Start);
-            var content = cursor.ReadString(out var hasEscapes);
-            signatureName = content.IsEmpty ? null : JsonStrings.ToText(content, hasEscapes);
-        }
+        var signatureName = JsonSignatureName.Read(utf8Body, root, members[SignatureNameKey]) is { Length: > 0 } named ? named : null;
 
         var signature = signatureLookup(signatureName);
         if (signature.Inputs.Count == 0)
