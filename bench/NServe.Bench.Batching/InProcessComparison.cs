@@ -12,13 +12,9 @@ namespace NServe.Bench.Batching;
 /// </summary>
 internal static class InProcessComparison
 {
-    public static async Task<(double Throughput, double P99Milliseconds)> RunAsync(IServable servable, int concurrency, TimeSpan duration)
+    public static async Task<(double Throughput, double P99Milliseconds)> RunAsync(IServable servable, ExampleInput input, int concurrency, TimeSpan duration)
     {
-        var example = new float[MlpModel.Inputs];
-        for (var i = 0; i < example.Length; i++)
-        {
-            example[i] = (i % 97) / 97f;
-        }
+        var example = input.Values(1);
 
         using var stop = new CancellationTokenSource();
         var latencies = new List<long>[concurrency];
@@ -29,8 +25,8 @@ internal static class InProcessComparison
             while (!stop.IsCancellationRequested)
             {
                 var begin = Stopwatch.GetTimestamp();
-                using var x = Tensor.FromValues<float>(TensorDataType.Float, [1, MlpModel.Inputs], example);
-                var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["x"] = x };
+                var inputs = input.Inputs(1, example);
+                using var x = inputs[input.Alias];
                 var outputs = await servable.RunAsync(Signature.DefaultKey, inputs, null, CancellationToken.None).ConfigureAwait(false);
                 foreach (var output in outputs.Values)
                 {

@@ -17,6 +17,12 @@ public sealed record OnnxRuntimeOptions
     /// </summary>
     public int InterOpThreads { get; init; }
 
+    /// <summary>
+    /// Whether ORT's pool threads spin after a run waiting for the next (ORT's default) instead of sleeping.
+    /// Spinning takes cores away from request threads and batch threads on a busy host.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
     /// <summary><c>--device</c>: the CPU (default) or a CUDA device (GPU build only; docs/gpu.md).</summary>
     public ExecutionDevice Device { get; init; }
 

@@ -25,6 +25,12 @@ public static class OnnxSessionFactory
         };
         try
         {
+            if (!options.AllowSpinning)
+            {
+                sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+                sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+            }
+
             if (options.InterOpThreads > 1)
             {
                 sessionOptions.ExecutionMode = ExecutionMode.ORT_PARALLEL;

@@ -40,6 +40,7 @@ public static class ServerHost
         {
             IntraOpThreads = (int)options.TensorflowIntraOpParallelism,
             InterOpThreads = (int)options.TensorflowInterOpParallelism,
+            AllowSpinning = options.OrtThreadsSpin,
         };
         NativeMemoryTrim.ConfigureForServing();
         try

@@ -67,6 +67,7 @@ public static class FlagSupport
         ["device"] = true,
         ["cudnn_conv_algo_search"] = true,
         ["num_gpu_instances"] = true,
+        ["ort_thread_spinning"] = true,
         ["rest_api_max_body_bytes"] = true,
         ["rest_api_max_decompressed_bytes"] = true,
         ["rest_api_max_json_depth"] = true,

@@ -127,6 +127,8 @@ public static class ServerFlags
             "NServe: with --device=cuda, how cuDNN convolution algorithms are chosen: exhaustive (benchmark each, fastest after a slow first run), heuristic or default."),
         FlagDefinition.Int32("num_gpu_instances", o => o.NumGpuInstances, (o, v) => o.NumGpuInstances = v,
             "NServe: with --device=cuda, sessions per model on the GPU (each with its own CUDA stream), taken round-robin so requests overlap."),
+        FlagDefinition.String("ort_thread_spinning", o => o.OrtThreadSpinning, (o, v) => o.OrtThreadSpinning = v,
+            "NServe: whether ONNX Runtime's pool threads spin waiting for work between runs: on (lower latency one request at a time), off (cores left to request and batch threads) or auto (off with --enable_batching, else on)."),
         FlagDefinition.Int64("rest_api_max_body_bytes", o => o.RestApiMaxBodyBytes, (o, v) => o.RestApiMaxBodyBytes = v,
             "NServe: largest REST request body in bytes, as sent; a longer one gets 413. Default 2 GiB - 1 (TF Serving has no cap)."),
         FlagDefinition.Int64("rest_api_max_decompressed_bytes", o => o.RestApiMaxDecompressedBytes, (o, v) => o.RestApiMaxDecompressedBytes = v,

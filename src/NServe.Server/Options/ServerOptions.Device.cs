@@ -20,6 +20,11 @@ public sealed partial class ServerOptions
             errors.Add(searchError);
         }
 
+        if (OrtThreadSpinning is not ("auto" or "on" or "off"))
+        {
+            errors.Add($"--ort_thread_spinning={OrtThreadSpinning}: expected auto, on or off.");
+        }
+
         if (NumGpuInstances < 1)
         {
             errors.Add($"--num_gpu_instances={NumGpuInstances}: each model needs at least one session.");

@@ -32,4 +32,19 @@ public sealed partial class ServerOptions
 
     /// <summary><c>--num_gpu_instances</c>: sessions per model on the GPU, taken round-robin (CUDA only).</summary>
     public int NumGpuInstances { get; set; } = 1;
+
+    /// <summary><c>--ort_thread_spinning</c>: <c>auto</c> (off with --enable_batching, else on), <c>on</c> or <c>off</c>.</summary>
+    public string OrtThreadSpinning { get; set; } = "auto";
+
+    /// <summary>
+    /// Whether ORT's pool threads spin between runs. Spinning saves a wake-up per parallel operator (lower latency
+    /// for one request at a time), but with batching the batch threads and the request threads need those
+    /// cores: spinning off measured 1.4x the batching throughput (docs/performance.md, section 2).
+    /// </summary>
+    public bool OrtThreadsSpin => OrtThreadSpinning switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => !EnableBatching,
+    };
 }
