@@ -78,7 +78,9 @@ kill "$off_pid" "$on_pid" 2>/dev/null || true
 wait "$off_pid" "$on_pid" 2>/dev/null || true
 max_batch=$(sed -n 's/.*max_batch_size *{ *value: *\([0-9]*\).*/\1/p' "$params")
 timeout_us=$(sed -n 's/.*batch_timeout_micros *{ *value: *\([0-9]*\).*/\1/p' "$params")
-batch_time=$("$out/NServe.Bench.Batching/NServe.Bench.Batching" batch-time "$out/models/mlp/1/model.onnx" --batch="${max_batch:-64}" --runs=40)
+# Timed with the servers' intra-op thread count, so the bound matches how they compute a batch.
+intra_op=$(echo "${NSERVE_FLAGS:-}" | sed -n 's/.*--tensorflow_intra_op_parallelism=\([0-9]*\).*/\1/p')
+batch_time=$("$out/NServe.Bench.Batching/NServe.Bench.Batching" batch-time "$out/models/mlp/1/model.onnx" --batch="${max_batch:-64}" --runs=40 --intra_op="${intra_op:-0}")
 
 python3 - "$results" "$(getconf CLK_TCK)" "$batch_time" "${timeout_us:-0}" <<'PY'
 import re, statistics, sys
