@@ -72,4 +72,38 @@ public sealed class BatchingTests : IDisposable
         var error = await Assert.ThrowsAsync<RpcException>(() => grpc.PredictAsync(scalar).ResponseAsync);
         Assert.Contains("Batching Run() input tensors must have at least one dimension", error.Status.Detail);
     }
+
+    [Fact]
+    public async Task AnEditedParametersFileAppliesOnConfigReloadWithoutReloadingTheModel()
+    {
+        var model = Path.Combine(_root, "linear");
+        LinearModel.Write(Path.Combine(model, "1"), 0.5f, 2f);
+        var parameters = Path.Combine(_root, "batching.config");
+        File.WriteAllText(parameters, "max_batch_size { value: 4 }\nnum_batch_threads { value: 1 }\n");
+        var configText = $"model_config_list {{ config {{ name: 'linear' base_path: '{model}' model_platform: 'onnx' }} }}";
+        var configPath = Path.Combine(_root, "models.config");
+        File.WriteAllText(configPath, configText);
+        await using var server = await ServerProcess.StartAsync(
+            $"--model_config_file={configPath}", "--enable_batching", $"--batching_parameters_file={parameters}");
+        const string FiveRows = """{"instances": [1.0, 2.0, 3.0, 4.0, 5.0]}""";
+
+        var (status, body) = await Json.PostAsync(server.Http, "/v1/models/linear:predict", FiveRows);
+        Assert.Equal(400, status);
+        Assert.Contains("Task size 5 is larger than maximum input batch size 4", body);
+
+        // TF Serving reads batching parameters only at start (serving#2008); NServe re-reads them on reload.
+        File.WriteAllText(parameters, "max_batch_size { value: 8 }\nnum_batch_threads { value: 1 }\n");
+        var client = new ModelService.ModelServiceClient(server.Channel);
+        var config = new ModelServerConfig { ModelConfigList = new ModelConfigList() };
+        config.ModelConfigList.Config.Add(new ModelConfig { Name = "linear", BasePath = model, ModelPlatform = "onnx" });
+        var response = await client.HandleReloadConfigRequestAsync(new ReloadConfigRequest { Config = config });
+        Assert.Equal(Tensorflow.Error.Code.Ok, response.Status.ErrorCode);
+
+        (status, body) = await Json.PostAsync(server.Http, "/v1/models/linear:predict", FiveRows);
+        Assert.Equal(200, status);
+        Assert.Equal([2.5, 3.0, 3.5, 4.0, 4.5], Json.Numbers(body, "predictions"));
+        Assert.Contains("Batching parameters changed for 1 servable version(s)", server.Output);
+        // The same version kept serving: it was loaded once.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(server.Output, "Loading servable version"));
+    }
 }

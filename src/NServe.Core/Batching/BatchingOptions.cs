@@ -157,6 +157,19 @@ public sealed record BatchingOptions
         }
     }
 
+    /// <summary>True when <paramref name="other"/> batches a queue exactly as these do (the thread settings aside).</summary>
+    public bool SameQueueOptions(BatchingOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MaxBatchSize == other.MaxBatchSize
+            && BatchTimeoutMicros == other.BatchTimeoutMicros
+            && MaxEnqueuedBatches == other.MaxEnqueuedBatches
+            && EnableLargeBatchSplitting == other.EnableLargeBatchSplitting
+            && MaxExecutionBatchSize == other.MaxExecutionBatchSize
+            && PadVariableLengthInputs == other.PadVariableLengthInputs
+            && AllowedBatchSizes.SequenceEqual(other.AllowedBatchSizes);
+    }
+
     /// <summary>TF rewrites an explicit 0 to 1 when splitting is off ("many existing models rely on it").</summary>
     internal long EffectiveMaxEnqueuedBatches =>
         !EnableLargeBatchSplitting && MaxEnqueuedBatches == 0 ? 1 : MaxEnqueuedBatches;

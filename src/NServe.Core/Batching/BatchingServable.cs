@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using NServe.Core.Errors;
 using NServe.Core.Servables;
@@ -17,9 +16,8 @@ public sealed class BatchingServable : IServable
 {
     private readonly IServable _inner;
     private readonly BatchScheduler _scheduler;
-    private readonly BatchingOptions _options;
-    private readonly Dictionary<string, BatchQueue> _signatureQueues = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, BatchQueue> _filteredQueues = new(StringComparer.Ordinal);
+    private readonly List<BatchQueue> _retiring = [];
+    private QueueSet _queues;
     private int _disposed;
 
     /// <summary>Wraps <paramref name="inner"/>, which it owns from now on. Throws InvalidArgument for bad options.</summary>
@@ -31,13 +29,7 @@ public sealed class BatchingServable : IServable
         options.ValidateQueueOptions();
         _inner = inner;
         _scheduler = scheduler;
-        _options = options;
-        foreach (var key in inner.Signatures.Keys)
-        {
-            var queue = new BatchQueue(scheduler, inner, key, null, options);
-            scheduler.Add(queue);
-            _signatureQueues.Add(key, queue);
-        }
+        _queues = new QueueSet(scheduler, inner, options);
     }
 
     public ServableId Id => _inner.Id;
@@ -46,7 +38,11 @@ public sealed class BatchingServable : IServable
 
     public IReadOnlyDictionary<string, Signature> Signatures => _inner.Signatures;
 
-    public BatchingOptions Options => _options;
+    /// <summary>The options new requests are batched with (they change with <see cref="UpdateOptions"/>).</summary>
+    public BatchingOptions Options => Volatile.Read(ref _queues).Options;
+
+    /// <summary>True once disposed (the version was unloaded).</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>The servable whose runs are batched.</summary>
     public IServable Inner => _inner;
@@ -57,7 +53,7 @@ public sealed class BatchingServable : IServable
         IReadOnlyCollection<string>? outputFilter,
         CancellationToken cancellationToken)
     {
-        if (!_signatureQueues.TryGetValue(signatureKey, out var queue))
+        if (!_inner.Signatures.TryGetValue(signatureKey, out var signature))
         {
             // An unknown signature: the wrapped servable answers with its own error.
             return _inner.RunAsync(signatureKey, inputs, outputFilter, cancellationToken);
@@ -66,11 +62,7 @@ public sealed class BatchingServable : IServable
         try
         {
             var rows = BatchRows(inputs);
-            if (!AllOutputs(_inner.Signatures[signatureKey], outputFilter))
-            {
-                queue = FilteredQueue(signatureKey, outputFilter!);
-            }
-
+            var filterKey = AllOutputs(signature, outputFilter) ? null : FilterKey(signatureKey, outputFilter!, out _);
             if (cancellationToken.IsCancellationRequested)
             {
                 throw BatchingErrors.ExpiredInQueue();
@@ -79,6 +71,9 @@ public sealed class BatchingServable : IServable
             var task = new BatchTask(inputs, rows, cancellationToken);
             lock (_scheduler.Gate)
             {
+                // Read under the lock that UpdateOptions swaps under, so no task joins a queue being retired.
+                var queues = _queues;
+                var queue = filterKey is null ? queues.Signatures[signatureKey] : FilteredQueue(queues, signatureKey, filterKey, outputFilter!);
                 queue.Schedule(task, Stopwatch.GetTimestamp());
             }
 
@@ -98,9 +93,10 @@ public sealed class BatchingServable : IServable
             return;
         }
 
-        var queues = _signatureQueues.Values.Concat(_filteredQueues.Values).ToList();
+        List<BatchQueue> queues;
         lock (_scheduler.Gate)
         {
+            queues = [.. _queues.All, .. _retiring];
             foreach (var queue in queues)
             {
                 queue.Close();
@@ -116,6 +112,59 @@ public sealed class BatchingServable : IServable
         }
 
         _inner.Dispose();
+    }
+
+    /// <summary>
+    /// Batches new requests with <paramref name="options"/> from now on (a changed parameters file on config
+    /// reload): new queues take new tasks, and the old queues run what they hold and are then removed. The
+    /// batch threads are the scheduler's, so <c>num_batch_threads</c> is not changed here. Returns false when
+    /// the options are the ones in force; throws InvalidArgument (TF's texts) for options TF would refuse,
+    /// leaving the current ones in place.
+    /// </summary>
+    public bool UpdateOptions(BatchingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ValidateQueueOptions();
+        if (Volatile.Read(ref _queues).Options.SameQueueOptions(options))
+        {
+            return false;
+        }
+
+        var fresh = new QueueSet(_scheduler, _inner, options);
+        List<BatchQueue> retired;
+        lock (_scheduler.Gate)
+        {
+            if (_disposed != 0)
+            {
+                fresh.RemoveFrom(_scheduler);
+                return false;
+            }
+
+            retired = [.. _queues.All];
+            Volatile.Write(ref _queues, fresh);
+            foreach (var queue in retired)
+            {
+                // A closed queue's open batch is due at once, so what it holds runs now.
+                queue.Close();
+            }
+
+            _retiring.AddRange(retired);
+            _scheduler.SignalAll();
+        }
+
+        _ = Task.Run(() =>
+        {
+            foreach (var queue in retired)
+            {
+                queue.Drained.WaitOne();
+                _scheduler.Remove(queue);
+                lock (_scheduler.Gate)
+                {
+                    _retiring.Remove(queue);
+                }
+            }
+        });
+        return true;
     }
 
     /// <summary>The rows of a task: the dimension 0 all inputs share (TF's ComputeTensorBatchSize, its checks and texts).</summary>
@@ -171,27 +220,57 @@ public sealed class BatchingServable : IServable
         return true;
     }
 
-    private BatchQueue FilteredQueue(string signatureKey, IReadOnlyCollection<string> outputFilter)
+    private static string FilterKey(string signatureKey, IReadOnlyCollection<string> outputFilter, out string[] aliases)
     {
-        var aliases = outputFilter.Order(StringComparer.Ordinal).ToArray();
-        var key = signatureKey + "\n" + string.Join("\n", aliases);
-        if (_filteredQueues.TryGetValue(key, out var queue))
+        aliases = outputFilter.Order(StringComparer.Ordinal).ToArray();
+        return signatureKey + "\n" + string.Join("\n", aliases);
+    }
+
+    /// <summary>The queue for a signature with an output filter, made on first use. Caller holds the scheduler's lock.</summary>
+    private BatchQueue FilteredQueue(QueueSet queues, string signatureKey, string key, IReadOnlyCollection<string> outputFilter)
+    {
+        if (queues.Filtered.TryGetValue(key, out var queue))
         {
             return queue;
         }
 
-        lock (_filteredQueues)
-        {
-            if (_filteredQueues.TryGetValue(key, out queue))
-            {
-                return queue;
-            }
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        FilterKey(signatureKey, outputFilter, out var aliases);
+        queue = new BatchQueue(_scheduler, _inner, signatureKey, aliases, queues.Options);
+        _scheduler.Add(queue);
+        queues.Filtered[key] = queue;
+        return queue;
+    }
 
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            queue = new BatchQueue(_scheduler, _inner, signatureKey, aliases, _options);
-            _scheduler.Add(queue);
-            _filteredQueues[key] = queue;
-            return queue;
+    /// <summary>The queues that batch with one set of options: one per signature, and one per output filter used.</summary>
+    private sealed class QueueSet
+    {
+        public QueueSet(BatchScheduler scheduler, IServable inner, BatchingOptions options)
+        {
+            Options = options;
+            foreach (var key in inner.Signatures.Keys)
+            {
+                var queue = new BatchQueue(scheduler, inner, key, null, options);
+                scheduler.Add(queue);
+                Signatures.Add(key, queue);
+            }
+        }
+
+        public BatchingOptions Options { get; }
+
+        public Dictionary<string, BatchQueue> Signatures { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Guarded by the scheduler's lock.</summary>
+        public Dictionary<string, BatchQueue> Filtered { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<BatchQueue> All => Signatures.Values.Concat(Filtered.Values);
+
+        public void RemoveFrom(BatchScheduler scheduler)
+        {
+            foreach (var queue in All)
+            {
+                scheduler.Remove(queue);
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using NServe.Core.Errors;
 using NServe.Core.Servables;
 
 namespace NServe.Core.Batching;
@@ -6,7 +7,7 @@ namespace NServe.Core.Batching;
 /// The server's batching: one <see cref="BatchScheduler"/> and the rule for which loaded versions are
 /// wrapped with which options (TF Serving's --enable_batching, --batching_parameters_file and
 /// --enable_per_model_batching_parameters). <see cref="Decorate"/> is meant to run on every version the
-/// manager loads, so a changed <c>batching_params.pbtxt</c> applies to the next version loaded.
+/// manager loads; <see cref="ApplyChangedParameters"/> applies edited parameter files to the versions served.
 /// </summary>
 public sealed class BatchingServableFactory : IDisposable
 {
@@ -14,6 +15,9 @@ public sealed class BatchingServableFactory : IDisposable
     public const string PerModelParametersFileName = "batching_params.pbtxt";
 
     private readonly bool _perModelParameters;
+
+    /// <summary>The versions this factory wrapped, for <see cref="ApplyChangedParameters"/>; pruned as they go.</summary>
+    private readonly List<(WeakReference<BatchingServable> Servable, string Path)> _live = [];
 
     /// <summary>
     /// Starts the shared scheduler with <paramref name="serverOptions"/>' thread settings. Without per-model
@@ -50,6 +54,63 @@ public sealed class BatchingServableFactory : IDisposable
     public BatchingServable Wrap(IServable servable, BatchingOptions options) => new(servable, Scheduler, options);
 
     /// <summary>
+    /// Re-reads the parameters (the server's <paramref name="batchingParametersFile"/>, or each batched version's
+    /// <c>batching_params.pbtxt</c>) and applies changed ones to the versions being served, so a config reload
+    /// picks up an edited file (TF Serving needs a restart: serving#2008). A file that cannot be read or that
+    /// TF would refuse leaves that version's options as they were; its error is returned. Returns how many
+    /// versions changed. Versions served unbatched stay unbatched until their next load.
+    /// </summary>
+    public (int Changed, IReadOnlyList<string> Errors) ApplyChangedParameters(string batchingParametersFile)
+    {
+        var errors = new List<string>();
+        BatchingOptions? serverOptions = null;
+        if (!_perModelParameters)
+        {
+            try
+            {
+                serverOptions = ReadServerOptions(batchingParametersFile);
+            }
+            catch (ServingException e)
+            {
+                return (0, [e.Message]);
+            }
+        }
+
+        var live = new List<(BatchingServable Servable, string Path)>();
+        lock (_live)
+        {
+            foreach (var (weak, path) in _live)
+            {
+                if (weak.TryGetTarget(out var servable) && !servable.IsDisposed)
+                {
+                    live.Add((servable, path));
+                }
+            }
+
+            _live.RemoveAll(entry => !entry.Servable.TryGetTarget(out var servable) || servable.IsDisposed);
+        }
+
+        var changed = 0;
+        foreach (var (servable, path) in live)
+        {
+            try
+            {
+                var options = serverOptions ?? BatchingOptions.Load(Path.Combine(path, PerModelParametersFileName));
+                if (servable.UpdateOptions(options))
+                {
+                    changed++;
+                }
+            }
+            catch (ServingException e)
+            {
+                errors.Add($"{servable.Id}: {e.Message}");
+            }
+        }
+
+        return (changed, errors);
+    }
+
+    /// <summary>
     /// The servable to publish for a version loaded from <paramref name="versionPath"/>: wrapped with the
     /// server's options, or with the version's own <c>batching_params.pbtxt</c> under per-model parameters
     /// (a version without that file is served unbatched, as in TF Serving). On a bad parameters file it
@@ -72,7 +133,13 @@ public sealed class BatchingServableFactory : IDisposable
                 options = BatchingOptions.Load(file);
             }
 
-            return Wrap(servable, options);
+            var batched = Wrap(servable, options);
+            lock (_live)
+            {
+                _live.Add((new WeakReference<BatchingServable>(batched), versionPath));
+            }
+
+            return batched;
         }
         catch
         {

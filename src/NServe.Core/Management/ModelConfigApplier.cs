@@ -53,6 +53,11 @@ public sealed class ModelConfigApplier(
 
             await source.SetModelsAsync(models, cancellationToken).ConfigureAwait(false);
             _current = config;
+            if (!initial)
+            {
+                options.Reloaded?.Invoke();
+            }
+
             if (initial)
             {
                 await manager.WaitUntilIdleAsync(cancellationToken).ConfigureAwait(false);
@@ -165,4 +170,7 @@ public sealed class ModelConfigApplierOptions
 
     /// <summary>The models' request logs, kept in step with each config's <c>logging_config</c>; null: none.</summary>
     public RequestLogging.RequestLoggers? RequestLoggers { get; init; }
+
+    /// <summary>Runs after each config after the first is applied (the server re-reads its batching parameters); null: nothing.</summary>
+    public Action? Reloaded { get; init; }
 }

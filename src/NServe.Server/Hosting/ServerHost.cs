@@ -117,6 +117,7 @@ public static class ServerHost
                 AllowLabelsForUnavailableModels = options.AllowVersionLabelsForUnavailableModels,
                 RequestLoggers = requestLoggers,
                 Platforms = loaders.Select(l => l.Platform).ToList(),
+                Reloaded = batching is null ? null : () => ApplyBatchingParameters(batching, options.BatchingParametersFile, logger),
             },
             loggerFactory.CreateLogger<ModelConfigApplier>());
         var configSource = new ModelConfigSource(options, applier, loggerFactory.CreateLogger<ModelConfigSource>());
@@ -191,6 +192,21 @@ public static class ServerHost
     /// <summary>Local folders, S3 and Azure Blob base paths; remote versions are copied under --model_cache_dir.</summary>
     private static ModelStorageRegistry ModelStorages(ServerOptions options) =>
         (options.ModelCacheDir.Length > 0 ? new ModelStorageRegistry(options.ModelCacheDir) : new ModelStorageRegistry()).AddCloudStorage();
+
+    /// <summary>On config reload: edited batching parameters apply to the versions being served (docs/batching.md).</summary>
+    private static void ApplyBatchingParameters(BatchingServableFactory batching, string parametersFile, ILogger logger)
+    {
+        var (changed, errors) = batching.ApplyChangedParameters(parametersFile);
+        foreach (var error in errors)
+        {
+            logger.LogError("Batching parameters not changed: {Error}", error);
+        }
+
+        if (changed > 0)
+        {
+            logger.LogInformation("Batching parameters changed for {Count} servable version(s)", changed);
+        }
+    }
 
     private static WebApplication Build(ServerOptions options, ServableManager manager, ModelConfigApplier applier, HostSecurity security, ServerMetrics metrics, ILoggerFactory loggerFactory, ExampleInference examples, RequestLogRecorder requestLog, string executionProvider)
     {
