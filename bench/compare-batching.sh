@@ -5,7 +5,8 @@
 #
 # usage: bench/compare-batching.sh [rounds=4] [seconds per run=10] [concurrency=64] [batching parameters file]
 # env: BENCH_PROTOCOL=grpc loads over gRPC instead of REST; NSERVE_FLAGS adds server flags; BENCH_NO_BUILD=1;
-#      MLP_HIDDEN=2048 for the wider MLP (23 MB of weights).
+#      MLP_HIDDEN=2048 for the wider MLP (23 MB of weights); LOAD_FLAGS adds load generator flags
+#      (LOAD_FLAGS=--raw-http: REST over plain sockets, less client CPU on the shared cores).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-4}
@@ -54,8 +55,9 @@ load() { # port-prefix seconds warmup-seconds
   local target
   # REST on ports 287x1, gRPC (tensor_content, no JSON) on 287x0 with BENCH_PROTOCOL=grpc.
   if [ "${BENCH_PROTOCOL:-rest}" = grpc ]; then target="--target=localhost:${1}0"; else target="--url=http://localhost:${1}1"; fi
+  # shellcheck disable=SC2086
   "$out/NServe.Bench.Load/NServe.Bench.Load" "$target" --model=mlp --body-file="$body" \
-    --concurrency="$concurrency" --duration="$2" --warmup="$3" | tail -1
+    --concurrency="$concurrency" --duration="$2" --warmup="$3" ${LOAD_FLAGS:-} | tail -1
 }
 load 2870 "$seconds" 1 > /dev/null
 load 2871 "$seconds" 1 > /dev/null

@@ -16,6 +16,8 @@ internal sealed record LoadOptions
                                JSON is turned into a PredictRequest of DT_FLOAT tensors (see below)
           --input=NAME         gRPC: input alias for bare instances/inputs (default: x)
           --float-val          gRPC: send float_val instead of tensor_content
+          --raw-http           REST: plain sockets with the request bytes built once instead of HttpClient
+                               (less client CPU on a machine shared with the server)
           --concurrency=N      requests in flight, one per worker, each waiting for its answer (default 32)
           --duration=SECONDS   measure for this long (default 10), or
           --requests=N         measure exactly N requests
@@ -40,6 +42,8 @@ internal sealed record LoadOptions
     public string InputName { get; init; } = "x";
 
     public bool FloatVal { get; init; }
+
+    public bool RawHttp { get; init; }
 
     public int Concurrency { get; init; } = 32;
 
@@ -87,6 +91,7 @@ internal sealed record LoadOptions
                 "body-file" => options with { BodyFile = Value() },
                 "input" => options with { InputName = Value() },
                 "float-val" => options with { FloatVal = true },
+                "raw-http" => options with { RawHttp = true },
                 "concurrency" => options with { Concurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "duration" => options with { DurationSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "requests" => options with { Requests = long.Parse(Value(), CultureInfo.InvariantCulture) },

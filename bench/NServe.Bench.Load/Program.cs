@@ -18,9 +18,9 @@ ThreadPool.GetMinThreads(out var workers, out var io);
 ThreadPool.SetMinThreads(Math.Max(workers, options.Concurrency), io);
 
 var body = File.ReadAllBytes(options.BodyFile!);
-await using IRequestSender sender = options.Url is not null
-    ? new RestSender(options, body)
-    : new GrpcSender(options, JsonToPredictRequest.Convert(body, options));
+await using IRequestSender sender = options.Url is null
+    ? new GrpcSender(options, JsonToPredictRequest.Convert(body, options))
+    : options.RawHttp ? new RawHttpSender(options, body) : new RestSender(options, body);
 
 Console.WriteLine($"{sender.Describe()}, concurrency {options.Concurrency}");
 var probe = await sender.SendAsync(CancellationToken.None);
