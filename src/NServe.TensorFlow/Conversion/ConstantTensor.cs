@@ -33,7 +33,7 @@ internal sealed class ConstantTensor
 
     public bool IsString => _strings is not null;
 
-    public byte[][] Strings => _strings ?? throw new InvalidOperationException("not a string constant");
+    public byte[][] Strings => _strings ?? throw new ConversionException("a numeric constant where strings are needed");
 
     /// <summary>Decodes a TensorFlow TensorProto with TensorFlow's rules (repeat-last-value fill, tensor_content).</summary>
     public static ConstantTensor FromProto(Tensorflow.TensorProto proto)
@@ -180,7 +180,7 @@ internal sealed class ConstantTensor
         return tensor;
     }
 
-    private byte[] RawOrThrow() => _raw ?? throw new InvalidOperationException("a string constant has no numeric values");
+    private byte[] RawOrThrow() => _raw ?? throw new ConversionException("a string constant where numbers are needed");
 
     private static byte[] Allocate(TensorDataType dataType, long[] shape, int count)
     {
@@ -203,7 +203,7 @@ internal sealed class ConstantTensor
         TensorDataType.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(slot),
         TensorDataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(slot),
         TensorDataType.UInt64 => (long)BinaryPrimitives.ReadUInt64LittleEndian(slot),
-        _ => throw new InvalidOperationException($"{type} is not an integer type"),
+        _ => throw new ConversionException($"{type} where an integer type is needed"),
     };
 
     private static void WriteInteger(TensorDataType type, Span<byte> slot, long value)
@@ -239,7 +239,7 @@ internal sealed class ConstantTensor
                 BinaryPrimitives.WriteHalfLittleEndian(slot, (Half)value);
                 break;
             default:
-                throw new InvalidOperationException($"{type} cannot hold numbers");
+                throw new ConversionException($"{type} cannot hold numbers");
         }
     }
 }
