@@ -189,6 +189,12 @@ internal sealed class ConstantTensor
             throw new ArgumentException($"{count} values do not fill shape [{string.Join(",", shape)}]");
         }
 
+        // Strings and types NServe cannot hold (a mutated Cast's DstT) have no numeric slots: the node is at fault.
+        if (dataType == TensorDataType.String || !TensorDataTypes.IsSupported(dataType))
+        {
+            throw new ConversionException($"{dataType} cannot hold numbers");
+        }
+
         return new byte[count * TensorDataTypes.ElementSize(dataType)];
     }
 

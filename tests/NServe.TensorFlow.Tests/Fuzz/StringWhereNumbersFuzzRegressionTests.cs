@@ -8,7 +8,8 @@ namespace NServe.TensorFlow.Tests.Fuzz;
 /// <summary>
 /// Found by AFL++ (fuzz target graph-conversion, third round): a Transpose whose permutation constant was
 /// mutated to a string, and a Relu whose type attribute was mutated to DT_STRING, made the converter throw
-/// InvalidOperationException out of its constant handling. A string where numbers are needed is now a fault
+/// InvalidOperationException out of its constant handling; folding a Cast to such a type threw
+/// ArgumentOutOfRangeException. A string where numbers are needed is now a fault
 /// of the node, reported like an unsupported op, so the version fails to load with the node's name.
 /// </summary>
 public class StringWhereNumbersFuzzRegressionTests
@@ -39,5 +40,19 @@ public class StringWhereNumbersFuzzRegressionTests
         var error = Assert.Throws<UnsupportedOpsException>(() => GraphConverter.Convert(graph.Prepare(feeds, ["y:0"])));
 
         Assert.Contains("Relu", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DataType.DtComplex64)]
+    public void A_folded_cast_to_a_type_without_numbers_is_reported_not_crashed(DataType to)
+    {
+        // Round 3 of the fuzzer: constant folding of a Cast whose DstT was mutated threw ArgumentOutOfRangeException.
+        var graph = new TfGraphBuilder();
+        var c = graph.Const("c", TestTensor.Float([2], 1.5f, -2.5f));
+        graph.Op("Cast", "y", [c], Attr.Type("SrcT", DataType.DtFloat), Attr.Type("DstT", to));
+
+        var error = Assert.Throws<UnsupportedOpsException>(() => GraphConverter.Convert(graph.Prepare(new Dictionary<string, TestTensor>(), ["y:0"])));
+
+        Assert.Contains("Cast", error.Message, StringComparison.Ordinal);
     }
 }
