@@ -49,8 +49,6 @@ done
 # CPU time a process has used, in clock ticks (user + system): the server's cost per example, which the
 # other load on a shared machine disturbs far less than throughput.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# Both servers are loaded once, untimed, before the rounds: ORT plans memory for each new batch size and the
-# JIT tiers up, so the first seconds under load are slower than the rest.
 load() { # port-prefix seconds warmup-seconds
   local target
   # REST on ports 287x1, gRPC (tensor_content, no JSON) on 287x0 with BENCH_PROTOCOL=grpc.
@@ -59,6 +57,8 @@ load() { # port-prefix seconds warmup-seconds
   "$out/NServe.Bench.Load/NServe.Bench.Load" "$target" --model=mlp --body-file="$body" \
     --concurrency="$concurrency" --duration="$2" --warmup="$3" ${LOAD_FLAGS:-} | tail -1
 }
+# Both servers are loaded once, untimed, before the rounds: ORT plans memory for each new batch size and the
+# JIT tiers up, so the first seconds under load are slower than the rest.
 load 2870 "$seconds" 1 > /dev/null
 load 2871 "$seconds" 1 > /dev/null
 

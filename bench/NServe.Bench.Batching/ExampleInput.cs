@@ -28,6 +28,9 @@ internal sealed class ExampleInput
 
     public int RowElements { get; }
 
+    /// <summary>The MLP's input: <c>x</c>, examples of <see cref="MlpModel.Inputs"/> floats.</summary>
+    public static ExampleInput Mlp { get; } = new("x", [MlpModel.Inputs]);
+
     public static ExampleInput Of(IServable servable)
     {
         var signature = servable.Signatures.TryGetValue(Signature.DefaultKey, out var found) ? found : servable.Signatures.Values.First();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using NServe.Onnx.Building;
 using OnnxDataType = Onnx.TensorProto.Types.DataType;
 
@@ -52,17 +50,5 @@ internal static class MlpModel
 
         graph.AddOutput("y", OnnxDataType.Float, ["batch", widths[^1]]);
         return model;
-    }
-
-    /// <summary>One example as a REST body: <c>{"instances": [[784 numbers]]}</c>.</summary>
-    public static string RequestBody()
-    {
-        var text = new StringBuilder("{\"instances\": [[");
-        for (var i = 0; i < Inputs; i++)
-        {
-            text.Append(i > 0 ? ", " : "").Append(((i % 97) / 97.0).ToString("0.####", CultureInfo.InvariantCulture));
-        }
-
-        return text.Append("]]}").ToString();
     }
 }

@@ -45,7 +45,7 @@ switch (args[0])
             var modelPath = Path.Combine(args[1], "mlp", "1", "model.onnx");
             MlpModel.Build(Int("hidden", MlpModel.DefaultHidden)).Save(modelPath);
             var bodyPath = Path.Combine(args[1], "mlp_request.json");
-            File.WriteAllText(bodyPath, MlpModel.RequestBody());
+            File.WriteAllText(bodyPath, ExampleInput.Mlp.RequestBody());
             Console.WriteLine($"wrote {modelPath} and {bodyPath}");
             return 0;
         }

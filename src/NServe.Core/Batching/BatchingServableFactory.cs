@@ -79,15 +79,14 @@ public sealed class BatchingServableFactory : IDisposable
         var live = new List<(BatchingServable Servable, string Path)>();
         lock (_live)
         {
+            _live.RemoveAll(entry => !entry.Servable.TryGetTarget(out var servable) || servable.IsDisposed);
             foreach (var (weak, path) in _live)
             {
-                if (weak.TryGetTarget(out var servable) && !servable.IsDisposed)
+                if (weak.TryGetTarget(out var servable))
                 {
                     live.Add((servable, path));
                 }
             }
-
-            _live.RemoveAll(entry => !entry.Servable.TryGetTarget(out var servable) || servable.IsDisposed);
         }
 
         var changed = 0;
